@@ -1,0 +1,210 @@
+"""extract(): a Document in, Signals with evidence out.
+
+Why per utterance: evidence must sit inside one speaker turn, and the speaker decides whether
+a sentence is evidence at all (a rep's question or claim never is).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.dates import resolve_date
+from extractors.money import normalize_money
+from extractors.pipeline import TRIGGERS, entities_in, get_pipeline, span_data
+from extractors.schema import Document, Evidence, Signal, Utterance
+
+EXTRACTOR_NAME = "rules"
+EXTRACTOR_VERSION = "0.3.0"
+DROP = frozenset({"hypothetical", "past", "other_party", "question"})
+# dimensions where two types in one clause are usually one fact told two ways
+_COLLAPSE = frozenset({"authority", "timeline", "need", "competition", "next_step"})
+_MAX_UTTERANCE = 200_000
+_SIGNATURE = re.compile(
+    r"^\s*(?:best|best regards|regards|kind regards|warm regards|thanks|thank you|many thanks|"
+    r"cheers|sincerely|talk soon|sent from my \w+)\s*[,!.]?\s*$",
+    re.I | re.M,
+)
+
+
+def _units(document: Document) -> list[Utterance]:
+    """Utterances to read; a document without any is read as one unknown-speaker block."""
+    if document.utterances:
+        return list(document.utterances)
+    if not document.text.strip():
+        return []
+    return [Utterance(index=0, start=0, end=len(document.text), text=document.text)]
+
+
+def _known_names(document: Document) -> tuple[str, ...]:
+    names: list[str] = []
+    for p in document.participants:
+        if p.role == "rep" or not p.name:
+            continue
+        clean = p.name.strip()
+        if clean and clean[0].isupper() and "@" not in clean:
+            names.append(clean)
+            first = clean.split()[0]
+            if len(first) > 2:
+                names.append(first)
+    return tuple(dict.fromkeys(names))
+
+
+def _confidence(base: float, utt: Utterance, kind: str, mods: list[str]) -> float:
+    conf = base
+    if "uncertainty" in mods:
+        conf *= 0.7
+    if utt.role == "unknown" and kind in ("call", "chat"):
+        conf *= 0.8
+    elif utt.role == "unknown" and kind == "email":
+        conf *= 0.9
+    return max(0.05, min(1.0, conf))
+
+
+def _normalize(doc: Doc, data: dict[str, Any], document: Document) -> Any:
+    kind = data["normalizer"]
+    text = doc._.qualify_meta["text"]
+    if kind == "money" and data["entity"] is not None:
+        ent = data["entity"]
+        return normalize_money(text[ent["start"] : ent["end"]], text[ent["end"] : data["end"]])
+    if kind == "date":
+        ent = data["entity"]
+        if ent is None:
+            dates = entities_in(doc, "DATE", data["start"], data["end"])
+            if not dates:
+                return data["value"]
+            ent = dates[0]
+        return resolve_date(text[ent["start"] : ent["end"]], document.date)
+    return data["value"]
+
+
+def _in_the_past(data: dict[str, Any], value: Any, document: Document) -> bool:
+    """A target date that resolves before the conversation is history, not a plan."""
+    if data["dimension"] not in ("timeline", "next_step") or not isinstance(value, dict):
+        return False
+    if document.date is None or not value.get("date"):
+        return False
+    try:
+        day = dt.date.fromisoformat(value["date"])
+    except ValueError:
+        return False
+    return day < document.date - dt.timedelta(days=1)
+
+
+def _apply_negation(data: dict[str, Any], doc: Doc) -> bool:
+    """Turn a negated trigger around. Returns False when the signal should be dropped."""
+    if data["polarity"] == "neutral":
+        return False
+    if data["dimension"] == "authority":
+        sent_has_other = entities_in(doc, "TITLE", data["start"], data["end"]) or re.search(
+            r"\b(?:[A-Z][a-z]+ (?:does|is|will|signs|decides)|boss|manager)\b",
+            doc._.qualify_meta["text"][data["start"] : data["end"]],
+        )
+        if sent_has_other:
+            data["type"], data["value"], data["polarity"] = "approval_chain", "approver", "for"
+            return True
+    data["polarity"] = "against" if data["polarity"] == "for" else "for"
+    if data["negated_type"]:
+        data["type"] = data["negated_type"]
+    if data["negated_value"]:
+        data["value"] = data["negated_value"]
+    elif data["dimension"] == "budget" and data["type"] == "status":
+        data["value"] = "none"
+    elif data["dimension"] == "budget" and data["type"] == "amount":
+        return False
+    elif data["dimension"] == "authority" and data["type"] == "no_authority":
+        data["value"] = "influencer"
+    return True
+
+
+def _signals_for(doc: Doc, utt: Utterance, document: Document) -> list[tuple[Signal, int]]:
+    out: list[tuple[Signal, int]] = []
+    triggers = span_data(doc, TRIGGERS)
+    if not triggers:
+        return out
+    for raw in triggers:
+        data = dict(raw)
+        mods: list[str] = list(data["modifiers"])
+        if DROP.intersection(mods):
+            continue
+        if "negation" in mods and not _apply_negation(data, doc):
+            continue
+        value = _normalize(doc, data, document)
+        if data["normalizer"] == "money" and value is None:
+            continue
+        if _in_the_past(data, value, document):
+            continue
+        start, end = utt.start + data["start"], utt.start + data["end"]
+        quote = document.text[start:end]
+        if not quote.strip():
+            continue
+        public_mods = tuple("uncertain" if m == "uncertainty" else m for m in mods)
+        if utt.role == "unknown" and document.kind in ("call", "chat"):
+            public_mods += ("unknown_speaker",)
+        evidence = Evidence(
+            start=start, end=end, speaker=utt.speaker, role=utt.role, quote=quote,
+            extractor=EXTRACTOR_NAME, extractor_version=EXTRACTOR_VERSION,
+            reasons=tuple(data["reasons"]),
+        )
+        signal = Signal(
+            dimension=data["dimension"], type=data["type"], value=value,
+            polarity=data["polarity"],
+            confidence=_confidence(data["confidence"], utt, document.kind, mods),
+            modifiers=public_mods, evidence=evidence,
+        )
+        out.append((signal, data["t_end"] - data["t_start"]))
+    return out
+
+
+def _dedupe(scored: list[tuple[Signal, int]]) -> list[Signal]:
+    """No two signals of one dimension/type (or one collapsing dimension) overlap."""
+    ranked = sorted(scored, key=lambda p: (-p[0].confidence, -p[1], p[0].evidence.start))
+    kept: list[Signal] = []
+    by_dim: dict[str, list[Signal]] = {}
+    for sig, _ in ranked:
+        ev = sig.evidence
+        clash = False
+        for other in by_dim.get(sig.dimension, ()):
+            if not (ev.start < other.evidence.end and other.evidence.start < ev.end):
+                continue
+            if other.type == sig.type or sig.dimension in _COLLAPSE:
+                clash = True
+                break
+        if not clash:
+            kept.append(sig)
+            by_dim.setdefault(sig.dimension, []).append(sig)
+    return sorted(kept, key=lambda s: (s.evidence.start, s.evidence.end, s.dimension, s.type))
+
+
+def _fresh_region(document: Document, utt: Utterance) -> int:
+    """For emails, where the sign-off starts (the signature is not evidence)."""
+    if document.kind != "email":
+        return len(utt.text)
+    match = _SIGNATURE.search(utt.text)
+    return match.start() if match else len(utt.text)
+
+
+def extract(document: Document, *, nlp: Language | None = None) -> list[Signal]:
+    """Qualification signals of one document, sorted by position, without duplicates."""
+    pipeline = nlp or get_pipeline()
+    known = _known_names(document)
+    results: list[tuple[Signal, int]] = []
+    for utt in _units(document):
+        if utt.role == "rep" or not utt.text.strip():
+            continue
+        limit = min(_fresh_region(document, utt), _MAX_UTTERANCE)
+        text = utt.text[:limit]
+        doc = pipeline.make_doc(text)
+        doc._.qualify_meta = {"known_names": known, "speaker": utt.speaker,
+                              "role": utt.role, "kind": document.kind}
+        for _, proc in pipeline.pipeline:
+            doc = proc(doc)
+        results.extend(_signals_for(doc, utt, document))
+    signals = _dedupe(results)
+    for sig in signals:
+        sig.evidence.check_against(document.text)
+    return signals

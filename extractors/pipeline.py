@@ -1,0 +1,396 @@
+"""The spaCy pipeline: registered components that turn an utterance into signal triggers.
+
+Components (in order): sentencizer, qualify_segment, qualify_entities, qualify_triggers,
+qualify_people, qualify_context. Each writes to `doc.spans[...]` with the rule id as the span
+label and its details in `span_data(doc, group)`, so any later component (or a debugging user)
+can see which rule fired and why.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.context import ContextEngine
+from extractors.people import find_mentions
+from extractors.rules_io import RULES_DIR, RulesError, RuleSet, default_rules, lower_same_length
+from extractors.segment import split_clauses, split_sentences
+
+ENTITIES = "qualify_entities"
+TRIGGERS = "qualify_triggers"
+COMPONENTS = ("qualify_segment", "qualify_entities", "qualify_triggers", "qualify_people",
+              "qualify_context")
+
+for _ext in ("qualify_meta", "qualify_sents", "qualify_clauses", "qualify_data"):
+    if not Doc.has_extension(_ext):
+        Doc.set_extension(_ext, default=None)
+
+
+def span_data(doc: Doc, group: str) -> list[dict[str, Any]]:
+    """The details of each span of a group, in group order (rule id, offsets, value, ...).
+
+    Kept on the Doc rather than on `Span._` because span extensions are keyed by offsets and
+    several rules often fire on the same clause.
+    """
+    return (doc._.qualify_data or {}).get(group, [])
+
+_PROCESS_ITEMS = {"questionnaire", "pen test", "vendor risk review"}
+_NAME_AFTER = re.compile(
+    r"^\s*(?:with |from |to |off |on |at |into |of |in |our |the |a |an |using |by |for )*"
+    r"((?:[A-Z][\w.&'-]*|[a-z]+[A-Z][\w.&'-]*)(?:\s[A-Z][\w.&'-]*)?)"
+)
+
+
+@lru_cache(maxsize=1)
+def load_tools() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
+    """Known tool / vendor names (lowercase set, case-insensitive and case-sensitive regexes)."""
+    path = RULES_DIR / "competitors.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise RulesError(path, int(line.group(1)) if line else None, str(exc)) from exc
+    names = data.get("names")
+    strict = data.get("case_sensitive", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise RulesError(path, None, "`names` must be a list of strings")
+    loose = [n for n in names if n not in strict]
+    alt = "|".join(re.escape(n) for n in sorted(loose, key=len, reverse=True))
+    alt_cs = "|".join(re.escape(n) for n in sorted(strict, key=len, reverse=True)) or "(?!x)x"
+    # the loose list is matched against lowercased text: much faster than re.IGNORECASE
+    return (
+        frozenset(n.lower() for n in names),
+        re.compile(rf"(?<![\w.])(?:{alt.lower()})(?![\w])"),
+        re.compile(rf"(?<![\w.])(?:{alt_cs})(?![\w])"),
+    )
+
+
+def _span(doc: Doc, start: int, end: int, group: str, data: dict[str, Any]) -> None:
+    """Add a span (char offsets in the utterance) with its data to a span group."""
+    span = doc.char_span(start, end, label=data.get("rule_id", ""), alignment_mode="expand")
+    if span is None:
+        return
+    if doc._.qualify_data is None:
+        doc._.qualify_data = {}
+    doc._.qualify_data.setdefault(group, []).append(data)
+    doc.spans[group].append(span)
+
+
+@Language.factory("qualify_segment", default_config={}, assigns=["doc._.qualify_clauses"])
+def make_segment(nlp: Language, name: str) -> QualifySegment:
+    """Sentence and clause spans; sentence ends from spaCy plus newlines and bullets."""
+    return QualifySegment()
+
+
+class QualifySegment:
+    """Computes doc._.qualify_sents and doc._.qualify_clauses as char spans."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        doc._.qualify_meta = {**(doc._.qualify_meta or {}), "text": text,
+                              "lower": lower_same_length(text)}
+        breaks = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else []
+        sents = split_sentences(text, hard_breaks=breaks)
+        doc._.qualify_sents = sents
+        doc._.qualify_clauses = [
+            (c, i) for i, s in enumerate(sents) for c in split_clauses(text, s)
+        ]
+        return doc
+
+
+@Language.factory("qualify_entities", default_config={}, assigns=["doc.spans"])
+def make_entities(nlp: Language, name: str) -> QualifyEntities:
+    """Money, dates, security items, titles, departments and tool names from rule data."""
+    return QualifyEntities(default_rules(), use_ner="ner" in nlp.pipe_names)
+
+
+class QualifyEntities:
+    """Regex entity rules; earlier rules of a label win overlaps."""
+
+    def __init__(self, rules: RuleSet, use_ner: bool = False) -> None:
+        self.rules = rules.entities
+        self.tools = load_tools()
+        self.use_ner = use_ner
+
+    def __call__(self, doc: Doc) -> Doc:
+        meta = doc._.qualify_meta or {}
+        text = meta.get("text") or doc.text
+        lowered = meta.get("lower")
+        doc.spans[ENTITIES] = []
+        doc._.qualify_data = {ENTITIES: [], TRIGGERS: []}
+        taken: dict[str, list[tuple[int, int]]] = {}
+        for rule in self.rules:
+            spans = taken.setdefault(rule.label, [])
+            for match in rule.finditer(text, lowered):
+                a, b = match.span()
+                while b > a and text[b - 1] in " ,.":
+                    b -= 1
+                if b <= a or any(a < y and x < b for x, y in spans):
+                    continue
+                spans.append((a, b))
+                _span(doc, a, b, ENTITIES, {"rule_id": rule.id, "label": rule.label,
+                                            "start": a, "end": b, "value": rule.value})
+        _, loose, strict = self.tools
+        tool_spans = taken.setdefault("TOOL", [])
+        for pattern, target in ((loose, lowered if lowered is not None else text.lower()),
+                                (strict, text)):
+            if len(target) != len(text):
+                continue
+            for match in pattern.finditer(target):
+                a, b = match.span()
+                if any(a < y and x < b for x, y in tool_spans):
+                    continue
+                tool_spans.append((a, b))
+                _span(doc, a, b, ENTITIES, {"rule_id": "tool.known", "label": "TOOL",
+                                            "start": a, "end": b, "value": text[a:b]})
+        for ent in doc.ents if self.use_ner else ():  # a trained model adds people and orgs
+            if ent.label_ in ("PERSON", "ORG"):
+                label = "PERSON" if ent.label_ == "PERSON" else "ORG"
+                _span(doc, ent.start_char, ent.end_char, ENTITIES,
+                      {"rule_id": f"model.{label.lower()}", "label": label,
+                       "start": ent.start_char, "end": ent.end_char, "value": ent.text})
+        return doc
+
+
+def entities_in(doc: Doc, label: str, start: int, end: int) -> list[dict[str, Any]]:
+    """Entity data of one label inside [start, end)."""
+    return _ents_in(span_data(doc, ENTITIES), label, start, end)
+
+
+def _ents_in(ents: list[dict[str, Any]], label: str, start: int, end: int) -> list[dict[str, Any]]:
+    return [d for d in ents if d["label"] == label and start <= d["start"] and d["end"] <= end]
+
+
+def clause_of(doc: Doc, start: int, end: int) -> tuple[int, int, int]:
+    """The clause (start, end, sentence index) that holds a trigger; multi-clause triggers
+    get the union of their clauses."""
+    return _clause_of(doc._.qualify_clauses, start, end)
+
+
+def _clause_of(clauses: list[Any], start: int, end: int) -> tuple[int, int, int]:
+    hits = [(c, i) for c, i in clauses if c[0] < end and start < c[1]]
+    if not hits:
+        for (c0, c1), i in clauses:
+            if c0 <= start <= c1:
+                return c0, c1, i
+        return start, end, 0
+    return hits[0][0][0], hits[-1][0][1], hits[0][1]
+
+
+def _item_segment(doc: Doc, ent: dict[str, Any], c0: int, c1: int) -> tuple[int, int]:
+    """With several security items in one clause, each gets its own slice of the clause
+    (one label per item), from the previous item's end to the next item's start."""
+    items = sorted((e["start"], e["end"]) for e in entities_in(doc, "SECURITY", c0, c1))
+    if len(items) < 2:
+        return c0, c1
+    idx = items.index((ent["start"], ent["end"]))
+    start = c0 if idx == 0 else items[idx - 1][1]
+    end = c1 if idx == len(items) - 1 else items[idx + 1][0]
+    text = (doc._.qualify_meta or {}).get("text") or doc.text
+    while start < ent["start"] and not text[start].isalnum():
+        start += 1
+    while end > ent["end"] and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
+@Language.factory("qualify_triggers", default_config={}, assigns=["doc.spans"])
+def make_triggers(nlp: Language, name: str) -> QualifyTriggers:
+    """Signal rules from rules/signals.toml applied to every clause."""
+    return QualifyTriggers(default_rules())
+
+
+class QualifyTriggers:
+    """Every rule match becomes a trigger span carrying the rule's dimension, type, value."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules.signals
+        self.tools = load_tools()[0]
+
+    def _name_near(self, doc: Doc, a: int, b: int, clause: tuple[int, int]) -> str | None:
+        tools = entities_in(doc, "TOOL", clause[0], clause[1])
+        tools += entities_in(doc, "ORG", clause[0], clause[1])
+        after = [t for t in tools if t["start"] >= b - 1]
+        if after:
+            return min(after, key=lambda t: t["start"])["value"]
+        match = _NAME_AFTER.match(self._text[b : clause[1]])
+        if match:
+            name = match.group(1)
+            first = name.split()[0]
+            from extractors.people import STOP_NAMES
+
+            if first not in STOP_NAMES and first.lower() not in {
+                "excel", "sheets", "spreadsheets", "email", "slack", "google", "notion"}:
+                return name
+        if tools:
+            return tools[0]["value"]
+        return None
+
+    def __call__(self, doc: Doc) -> Doc:
+        meta = doc._.qualify_meta or {}
+        text = meta.get("text") or doc.text
+        lowered = meta.get("lower")
+        doc.spans[TRIGGERS] = []
+        doc._.qualify_data[TRIGGERS] = []
+        self._text = text
+        ents = span_data(doc, ENTITIES)
+        clauses = doc._.qualify_clauses
+        for rule in self.rules:
+            if rule.entity:
+                matches = [(e["start"], e["end"], e)
+                           for e in _ents_in(ents, rule.entity, 0, len(text))]
+            else:
+                matches = [(m.start(), m.end(), None) for m in rule.finditer(text, lowered)]
+            for a, b, ent in matches:
+                if b <= a:
+                    continue
+                c0, c1, sent = _clause_of(clauses, a, b)
+                clause = text[c0:c1]
+                if rule.requires and not re.search(rule.requires, clause, re.I):
+                    continue
+                if rule.excludes and re.search(rule.excludes, clause, re.I):
+                    continue
+                data: dict[str, Any] = {
+                    "rule_id": rule.id, "dimension": rule.dimension, "type": rule.type,
+                    "polarity": rule.polarity, "value": rule.value, "confidence":
+                    rule.confidence, "start": c0, "end": c1, "t_start": a, "t_end": b,
+                    "sent": sent, "negatable": rule.negatable, "normalizer": rule.normalizer,
+                    "negation_inside": rule.negation_inside,
+                    "negated_type": rule.negated_type, "negated_value": rule.negated_value,
+                    "entity": ent, "modifiers": [], "reasons": [f"rule:{rule.id}"],
+                }
+                if ent is not None:
+                    data["reasons"].append(f"entity:{ent['rule_id']}")
+                if rule.normalizer == "security" and ent is not None:
+                    data["value"] = ent["value"]
+                    if ent["value"] in _PROCESS_ITEMS:
+                        data["type"] = "process"
+                    c0, c1 = _item_segment(doc, ent, c0, c1)
+                    data["start"], data["end"] = c0, c1
+                if rule.normalizer == "competitor":
+                    name = self._name_near(doc, a, b, (c0, c1))
+                    if name is None and rule.requires_name:
+                        continue
+                    data["value"] = {"name": name} if name else None
+                _span(doc, c0, c1, TRIGGERS, data)
+        return doc
+
+
+@Language.factory("qualify_people", default_config={}, assigns=["doc.spans"])
+def make_people(nlp: Language, name: str) -> QualifyPeople:
+    """Stakeholder mentions: names with titles, "our CFO", "loop in Dana", participants."""
+    return QualifyPeople()
+
+
+class QualifyPeople:
+    """Adds stakeholder triggers; the evidence span is the mention, not the whole clause."""
+
+    def __init__(self) -> None:
+        self.tools = load_tools()[0]
+
+    def __call__(self, doc: Doc) -> Doc:
+        from extractors.people import buying_role, department
+
+        meta = doc._.qualify_meta or {}
+        known = frozenset(meta.get("known_names", ()))
+        text = meta.get("text") or doc.text
+        titles = [(e["start"], e["end"], text[e["start"]:e["end"]])
+                  for e in entities_in(doc, "TITLE", 0, len(text))]
+        for (c0, c1), sent in doc._.qualify_clauses:
+            for m in find_mentions(text, c0, c1, titles, known, self.tools):
+                clause = text[c0:c1]
+                name = m.name
+                if m.is_speaker and name is None:
+                    name = meta.get("speaker")
+                role = buying_role(m.title, clause)
+                value = {k: v for k, v in (("name", name), ("title", m.title),
+                                           ("department", department(m.title)),
+                                           ("buying_role", role)) if v}
+                data = {
+                    "rule_id": m.rule_id, "dimension": "stakeholder", "type": "person",
+                    "polarity": "against" if role == "blocker" else "for", "value": value,
+                    "confidence": 0.75 if m.title else 0.65, "start": m.start, "end": m.end,
+                    "t_start": m.start, "t_end": m.end, "sent": sent, "negatable": False,
+                    "normalizer": "person", "negated_type": None, "negated_value": None,
+                    "entity": None, "modifiers": [], "reasons": [f"rule:{m.rule_id}"],
+                    "present": m.is_speaker,
+                }
+                _span(doc, m.start, m.end, TRIGGERS, data)
+        return doc
+
+
+@Language.factory("qualify_context", default_config={}, assigns=["doc._.qualify_data"])
+def make_context(nlp: Language, name: str) -> QualifyContext:
+    """ConText modifiers from rules/context.toml applied to every trigger."""
+    rules = default_rules()
+    return QualifyContext(ContextEngine(rules.context, rules.context_settings))
+
+
+class QualifyContext:
+    """Marks each trigger with its modifiers; the extractor turns them into polarity/drops."""
+
+    def __init__(self, engine: ContextEngine) -> None:
+        self.engine = engine
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = (doc._.qualify_meta or {}).get("text") or doc.text
+        lowered = (doc._.qualify_meta or {}).get("lower")
+        sents = doc._.qualify_sents
+        cache: dict[int, tuple[list[Any], int | None]] = {}
+        for data in span_data(doc, TRIGGERS):
+            idx = data["sent"]
+            if idx not in cache:
+                s0, s1 = sents[idx] if idx < len(sents) else (0, len(text))
+                cache[idx] = (self.engine.cues(text, s0, s1, lowered),
+                              self.engine.question_start(text, s0, s1))
+            cues, q_start = cache[idx]
+            mods: list[str] = []
+            for cue in cues:
+                if cue.category == "negation" and not data["negatable"]:
+                    continue
+                inside = cue.start >= data["t_start"] and cue.end <= data["t_end"]
+                if inside and (not data["negatable"] or (
+                        cue.category == "negation" and not data.get("negation_inside", True))):
+                    continue
+                if self.engine.governs(text, cue, data["t_start"], data["t_end"]):
+                    tag = f"{cue.category}"
+                    if tag not in mods:
+                        mods.append(tag)
+                        data["reasons"].append(f"cue:{cue.rule_id}")
+            if q_start is not None and data["t_end"] > q_start:
+                mods.append("question")
+            data["modifiers"] = mods
+        return doc
+
+
+def _build(model: str | None) -> Language:
+    nlp: Language | None = None
+    if model:
+        try:
+            nlp = spacy.load(model, exclude=["lemmatizer", "textcat"])
+        except (OSError, ValueError, ImportError):
+            nlp = None
+    if nlp is None:
+        nlp = spacy.blank("en")
+    if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names and (
+        "senter" not in nlp.pipe_names
+    ):
+        nlp.add_pipe("sentencizer")
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def get_pipeline(model: str | None = None) -> Language:
+    """The extraction pipeline, built once per model; falls back to spacy.blank("en")."""
+    if model is not None and Path(str(model)).expanduser().exists():
+        model = str(Path(str(model)).expanduser())
+    return _build(model)

@@ -1,0 +1,317 @@
+"""Load rule files (TOML) into validated pydantic models.
+
+Rules are data so that a sales-ops person can read and extend them; a malformed file must fail
+at load time with the file, the line and what is wrong, never later in the middle of a call.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+RULES_DIR = Path(__file__).parent / "rules"
+
+Category = Literal[
+    "negation", "hypothetical", "question", "uncertainty", "past", "other_party", "pseudo"
+]
+Direction = Literal["forward", "backward", "bidirectional"]
+
+
+class RulesError(ValueError):
+    """A rule file is malformed; the message names the file, the line and the problem."""
+
+    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {problem} (fix the rule file and run again)")
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+
+
+def _compile(pattern: str, case_sensitive: bool = False) -> re.Pattern[str]:
+    flags = 0 if case_sensitive else re.IGNORECASE
+    return re.compile(pattern, flags)
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9_.\-]+$")
+    pattern: str
+    case_sensitive: bool = False
+
+    @field_validator("pattern")
+    @classmethod
+    def _valid_regex(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from exc
+        return value
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return _compiled(self.pattern, self.case_sensitive)
+
+    def finditer(self, text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+        """Matches in `text`; case-insensitive rules scan `lowered` (same offsets) when they
+        can, which is 2-3x faster than re.IGNORECASE."""
+        fast = _lowered(self.pattern) if not self.case_sensitive and lowered else None
+        if fast is not None and lowered is not None:
+            anchors = _anchors(fast.pattern)
+            if anchors is not None and not any(a in lowered for a in anchors):
+                return iter(())
+            return fast.finditer(lowered)
+        return self.regex.finditer(text)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
+    return _compile(pattern, case_sensitive)
+
+
+@lru_cache(maxsize=4096)
+def _lowered(pattern: str) -> re.Pattern[str] | None:
+    """The pattern rewritten for lowercased text, or None when that is not safe."""
+    if "(?-i" in pattern or "(?P" in pattern:
+        return None
+    out: list[str] = []
+    escaped = False
+    for ch in pattern:
+        out.append(ch if escaped else ch.lower())
+        escaped = ch == "\\" and not escaped
+    try:
+        return re.compile("".join(out))
+    except re.error:
+        return None
+
+
+_MAX_ANCHORS = 400
+
+
+def _prefixes(items: Any) -> set[str] | None:
+    """Literal strings every match must start with (None when that cannot be said)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    current = {""}
+    for op, arg in items:
+        if op is c.LITERAL:
+            current = {p + chr(arg) for p in current}
+            continue
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op is c.SUBPATTERN:
+            subs = _prefixes(arg[3])
+        elif op is c.BRANCH:
+            subs = set()
+            for alt in arg[1]:
+                alt_prefixes = _prefixes(alt)
+                if alt_prefixes is None:
+                    return None if current == {""} else current
+                subs |= alt_prefixes
+        else:
+            subs = None
+        if subs is None:
+            return current
+        combined = {p + q for p in current for q in subs}
+        return combined if len(combined) <= _MAX_ANCHORS else current
+    return current
+
+
+@lru_cache(maxsize=4096)
+def _anchors(pattern: str) -> tuple[str, ...] | None:
+    """Cheap substring gate for a pattern: if none of these occurs, the regex cannot match."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        found = _prefixes(_parser.parse(pattern))
+    except Exception:  # private module: any surprise just disables the gate
+        return None
+    if not found or any(len(a) < 2 for a in found):
+        return None
+    return tuple(sorted(found))
+
+
+def lower_same_length(text: str) -> str | None:
+    """text.lower() when it keeps every offset (almost always), else None."""
+    low = text.lower()
+    return low if len(low) == len(text) else None
+
+
+class EntityRule(_Rule):
+    """A surface pattern for an entity (money, date, security item, title, ...)."""
+
+    label: Literal["MONEY", "DATE", "SECURITY", "TITLE", "DEPARTMENT", "PERSON", "TOOL"]
+    value: str | None = None  # canonical value (security items, titles)
+
+
+class ContextRule(_Rule):
+    """A ConText cue: a word that changes the meaning of nearby signals."""
+
+    category: Category
+    direction: Direction = "forward"
+    max_scope: int = Field(default=8, ge=1, le=40)  # in words
+
+
+class SignalRule(_Rule):
+    """A trigger: this pattern in a prospect clause states a fact of this dimension/type.
+
+    `entity` makes every entity of that label a trigger (the pattern is then optional);
+    `negatable = false` marks rules whose pattern already carries the negation ("no budget").
+    """
+
+    pattern: str = ""
+    entity: Literal["MONEY", "DATE", "SECURITY", "TOOL"] | None = None
+    negatable: bool = True
+    negation_inside: bool = True  # false: a negation inside the match is part of the phrase
+    requires_name: bool = False
+
+    dimension: Literal[
+        "budget", "authority", "timeline", "security", "stakeholder", "need", "competition",
+        "next_step",
+    ]
+    type: str
+    polarity: Literal["for", "against", "neutral"] = "for"
+    value: str | None = None
+    normalizer: Literal["money", "date", "security", "competitor", "person", "none"] = "none"
+    requires: str | None = None  # a second regex that must also occur in the clause
+    excludes: str | None = None  # a regex that vetoes the clause
+    confidence: float = Field(default=0.75, ge=0.0, le=1.0)
+    negated_type: str | None = None  # type to use when the trigger is negated
+    negated_value: str | None = None
+
+    @model_validator(mode="after")
+    def _has_trigger(self) -> SignalRule:
+        if not self.pattern and not self.entity:
+            raise ValueError("a rule needs a `pattern` or an `entity`")
+        return self
+
+    @field_validator("requires", "excludes")
+    @classmethod
+    def _valid_optional_regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression: {exc}") from exc
+        return value
+
+
+class ContextSettings(BaseModel):
+    """Words that end a cue's scope (ConText terminators)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    terminators: str
+    question_openers: str
+
+
+R = TypeVar("R", bound=BaseModel)
+
+
+def _line_of_entry(raw: str, table: str, index: int) -> int | None:
+    """Line number of the `index`-th `[[table]]` header in a TOML text (1-based)."""
+    count = -1
+    header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
+    for lineno, line in enumerate(raw.splitlines(), start=1):
+        if header.match(line):
+            count += 1
+            if count == index:
+                return lineno
+    return None
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """Parse a TOML file, turning syntax errors into a RulesError with a line number."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulesError(path, None, f"cannot read rule file: {exc.strerror}") from exc
+    try:
+        return tomllib.loads(raw), raw
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else None
+        raise RulesError(path, line, f"TOML syntax error: {exc}") from exc
+
+
+def load_entries(path: Path, table: str, model: type[R]) -> list[R]:
+    """Validate every `[[table]]` entry of a rule file; ids must be unique."""
+    data, raw = read_toml(path)
+    entries = data.get(table)
+    if not isinstance(entries, list) or not entries:
+        raise RulesError(path, None, f"expected one or more [[{table}]] entries")
+    out: list[R] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        line = _line_of_entry(raw, table, i)
+        try:
+            rule = model.model_validate(entry)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"]) or "entry"
+            problem = f"[[{table}]] #{i + 1} field '{field}': {err['msg']}"
+            raise RulesError(path, line, problem) from exc
+        rule_id = getattr(rule, "id", None)
+        if rule_id is not None:
+            if rule_id in seen:
+                raise RulesError(path, line, f"duplicate rule id '{rule_id}'")
+            seen.add(rule_id)
+        out.append(rule)
+    return out
+
+
+def load_context_settings(path: Path) -> ContextSettings:
+    """The `[settings]` table of the context rule file."""
+    data, raw = read_toml(path)
+    try:
+        return ContextSettings.model_validate(data.get("settings", {}))
+    except ValidationError as exc:
+        line = next(
+            (n for n, t in enumerate(raw.splitlines(), 1) if t.strip() == "[settings]"), None
+        )
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "settings"
+        raise RulesError(path, line, f"[settings] field '{field}': {err['msg']}") from exc
+
+
+class RuleSet(BaseModel):
+    """Every rule the pipeline needs, loaded once."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    entities: tuple[EntityRule, ...]
+    context: tuple[ContextRule, ...]
+    context_settings: ContextSettings
+    signals: tuple[SignalRule, ...]
+
+
+def load_rules(rules_dir: Path | None = None) -> RuleSet:
+    """Load and validate the rule files of a folder (default: the packaged rules)."""
+    folder = rules_dir or RULES_DIR
+    ctx_path = folder / "context.toml"
+    return RuleSet(
+        entities=tuple(load_entries(folder / "entities.toml", "entity", EntityRule)),
+        context=tuple(load_entries(ctx_path, "cue", ContextRule)),
+        context_settings=load_context_settings(ctx_path),
+        signals=tuple(load_entries(folder / "signals.toml", "rule", SignalRule)),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> RuleSet:
+    """The packaged rules, loaded lazily once."""
+    return load_rules()

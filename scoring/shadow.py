@@ -1,0 +1,66 @@
+"""Compare two models on the same leads before switching: who changes stage or route, and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel
+
+from scoring.engine import score_lead
+from scoring.inputs import LeadFacts, ScoredSignal
+from scoring.model import ScoringModel
+from scoring.result import Score
+
+
+class ShadowChange(BaseModel):
+    """One lead whose stage or route differs between model A and model B."""
+
+    lead: str
+    total_a: int
+    total_b: int
+    stage_a: str
+    stage_b: str
+    route_a: str
+    route_b: str
+    why: list[str]
+
+
+def _why(a: Score, b: Score) -> list[str]:
+    reasons = []
+    if a.segment != b.segment:
+        reasons.append(f"segment {a.segment} -> {b.segment}")
+    if a.total != b.total:
+        reasons.append(f"total {a.total} -> {b.total}")
+    deltas = sorted(
+        ((b.dimensions.get(d, 0) - a.dimensions.get(d, 0), d) for d in a.dimensions),
+        key=lambda t: (-abs(t[0]), t[1]),
+    )
+    reasons += [f"{d} {delta:+d}" for delta, d in deltas[:3] if delta]
+    gate_a = a.blocking_gate.missing if a.blocking_gate else []
+    gate_b = b.blocking_gate.missing if b.blocking_gate else []
+    if gate_a != gate_b:
+        reasons.append(f"blocked by {gate_a or 'nothing'} -> {gate_b or 'nothing'}")
+    if a.route_reason != b.route_reason:
+        reasons.append(f"route: {a.route_reason} -> {b.route_reason}")
+    return reasons
+
+
+def shadow(
+    leads: list[tuple[LeadFacts, list[ScoredSignal]]],
+    model_a: ScoringModel,
+    model_b: ScoringModel,
+    now: dt.date,
+) -> list[ShadowChange]:
+    """Leads whose stage or route changes from model A to model B, in input order."""
+    changes = []
+    for facts, signals in leads:
+        a = score_lead(facts, signals, model_a, now)
+        b = score_lead(facts, signals, model_b, now)
+        if a.stage != b.stage or a.route != b.route:
+            changes.append(
+                ShadowChange(
+                    lead=facts.id, total_a=a.total, total_b=b.total, stage_a=a.stage,
+                    stage_b=b.stage, route_a=a.route, route_b=b.route, why=_why(a, b),
+                )
+            )
+    return changes

@@ -1,0 +1,1 @@
+"""The Textual terminal UI. Calls the assistant's service API only."""
