@@ -109,6 +109,22 @@ def _resolve_own(phrase: str, ref: dt.date) -> dt.date | None:
         if unit == "week":
             return ref + dt.timedelta(weeks=n)
         return _add_months(ref, n * {"month": 1, "quarter": 3, "year": 12}[unit])
+    if m := re.match(r"(?:\w+\s)?(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?$", p):
+        month, day = int(m[1]), int(m[2])
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        year = (int(m[3]) + (2000 if len(m[3]) == 2 else 0)) if m[3] else ref.year
+        day = min(day, calendar.monthrange(year, month)[1])
+        found = dt.date(year, month, day)
+        if not m[3] and found < ref - dt.timedelta(days=180):
+            found = dt.date(year + 1, month, day)
+        return found
+    if m := re.search(r"(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\.?(?:,? (20\d{2}))?", p):
+        month = _MONTHS.get(m[2])
+        if month:
+            year = int(m[3]) if m[3] else (ref.year if month >= ref.month else ref.year + 1)
+            day = min(int(m[1]), calendar.monthrange(year, month)[1])
+            return dt.date(year, month, day)
     if m := re.search(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?"
                       r"(?:\s(\d{1,2})(?:st|nd|rd|th)?\b)?(?:,?\s(20\d{2}))?", p):
         month = _MONTHS[m[1]]
@@ -123,11 +139,6 @@ def _resolve_own(phrase: str, ref: dt.date) -> dt.date | None:
         if re.search(r"\bmid\b|middle", p):
             return dt.date(year, month, 15)
         return _month_end(year, month)
-    if m := re.search(r"(\d{1,2})(?:st|nd|rd|th) of (\w+)", p):
-        month = _MONTHS.get(m[2])
-        if month:
-            year = ref.year if month >= ref.month else ref.year + 1
-            return dt.date(year, month, int(m[1]))
     if m := re.search(r"\b(" + "|".join(_WEEKDAYS) + r")\b", p):
         wd = _WEEKDAYS[m[1]]
         delta = (wd - ref.weekday()) % 7 or 7

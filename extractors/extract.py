@@ -83,7 +83,7 @@ def _normalize(doc: Doc, data: dict[str, Any], document: Document) -> Any:
 
 
 def _in_the_past(data: dict[str, Any], value: Any, document: Document) -> bool:
-    """A target date that resolves before the conversation is history, not a plan."""
+    """A date that resolves before the conversation is history, not a plan or a next step."""
     if data["dimension"] not in ("timeline", "next_step") or not isinstance(value, dict):
         return False
     if document.date is None or not value.get("date"):
@@ -92,6 +92,8 @@ def _in_the_past(data: dict[str, Any], value: Any, document: Document) -> bool:
         day = dt.date.fromisoformat(value["date"])
     except ValueError:
         return False
+    if data["dimension"] == "next_step" and data["type"] == "meeting":
+        return day <= document.date  # the meeting of the document itself is not a next step
     return day < document.date - dt.timedelta(days=1)
 
 
@@ -129,6 +131,8 @@ def _signals_for(doc: Doc, utt: Utterance, document: Document) -> list[tuple[Sig
     for raw in triggers:
         data = dict(raw)
         mods: list[str] = list(data["modifiers"])
+        if data["dimension"] == "need" and data["type"] == "pain" and "past" in mods:
+            mods.remove("past")  # a past incident ("we missed a renewal last quarter") is pain
         if DROP.intersection(mods):
             continue
         if "negation" in mods and not _apply_negation(data, doc):

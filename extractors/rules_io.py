@@ -99,7 +99,7 @@ def _lowered(pattern: str) -> re.Pattern[str] | None:
         return None
 
 
-_MAX_ANCHORS = 400
+_MAX_ANCHORS = 24
 
 
 def _prefixes(items: Any) -> set[str] | None:

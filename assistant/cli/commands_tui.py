@@ -1,0 +1,53 @@
+"""`qualify tui` (and `qualify` alone): the terminal UI; `qualify models`: model status."""
+
+from __future__ import annotations
+
+import typer
+
+from assistant.cli import state
+from assistant.cli.output import console, fail, print_json
+
+
+def run_tui() -> None:
+    """Open the Textual app on the configured database."""
+    try:
+        from tui.app import make_app
+    except ImportError as exc:
+        fail(f"the terminal UI is not available in this build ({exc}); use the commands")
+    make_app(state.service()).run()
+
+
+def tui() -> None:
+    """Open the terminal UI (same as running `qualify` with no command)."""
+    run_tui()
+
+
+def models(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Which NLP models are active (rules pipeline, embedding model, heads)."""
+    from extractors import EXTRACTOR_VERSION
+
+    info: dict[str, object] = {"rules": f"qualify-rules@{EXTRACTOR_VERSION}"}
+    try:
+        from extractors.models import model_status
+
+        status = model_status(load=True)
+        info["embedding"] = status.model_dump(mode="json")
+    except Exception as exc:  # noqa: BLE001 - status must never crash
+        info["embedding"] = {"available": False, "reason": str(exc)}
+    if as_json:
+        print_json(info)
+        return
+    console.print(f"rules: {info['rules']}", highlight=False)
+    emb = info["embedding"]
+    assert isinstance(emb, dict)
+    state_word = "active" if emb.get("available") else "off (rules-only)"
+    console.print(
+        f"embedding model: {emb.get('name', '-')} {state_word} {emb.get('path') or ''}"
+        f" {emb.get('reason') or ''}",
+        highlight=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(tui)
+    app.command()(models)

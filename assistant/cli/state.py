@@ -1,0 +1,43 @@
+"""Per-invocation configuration of the CLI: settings from flags/env and the service built
+from them. Set once by the root callback, read by the commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.service import Service
+from assistant.settings import Settings
+
+
+@dataclass
+class _Invocation:
+    db: str | None = None
+    service: Service | None = field(default=None)
+
+
+_current = _Invocation()
+
+
+def configure(*, db: str | None) -> None:
+    """Remember the global options of this invocation (and drop any previous service)."""
+    close()
+    _current.db = db
+
+
+def settings() -> Settings:
+    overrides = {"db": Path(_current.db)} if _current.db else {}
+    return Settings(**overrides)
+
+
+def service() -> Service:
+    """The service for this invocation, created on first use."""
+    if _current.service is None:
+        _current.service = Service(settings())
+    return _current.service
+
+
+def close() -> None:
+    if _current.service is not None:
+        _current.service.close()
+        _current.service = None

@@ -1,0 +1,487 @@
+"""The service API: the one door the CLI and the TUI use to ingest, extract, store and score.
+
+It glues the layers (ingest -> extractors -> store -> scoring) and owns no SQL and no screens.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from assistant import store as store_mod
+from assistant.ingest import IngestError, parse_bytes, parse_file
+from assistant.settings import Settings
+from assistant.store import LeadRow, Store, StoredSignal
+from extractors.schema import Document, Signal
+
+FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+LEAD_CSV_COLUMNS = ("id", "name")
+LEAD_CSV_OPTIONAL = (
+    "company",
+    "employees",
+    "revenue",
+    "potential_arr",
+    "industry",
+    "owner",
+    "segment",
+)
+SEGMENT_ALIASES = {
+    "enterprise": "enterprise",
+    "mid-market": "mid_market",
+    "mid_market": "mid_market",
+    "midmarket": "mid_market",
+    "smb": "smb",
+}
+
+
+class ServiceError(ValueError):
+    """A user-facing problem (unknown lead, bad CSV): one line that says what to do."""
+
+
+class IngestResult(BaseModel):
+    """What happened to one input: stored, already there, or refused (with why)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    lead_id: str | None = None
+    document_id: int | None = None
+    created: bool = False
+    kind: str | None = None
+    signals: int = 0
+    error: str | None = None
+
+
+class CsvProblem(BaseModel):
+    """A bad row of a leads CSV, reported by its line number."""
+
+    line: int
+    reason: str
+
+
+class LeadSummary(BaseModel):
+    """One row of the pipeline table."""
+
+    id: str
+    name: str
+    owner: str | None
+    segment: str
+    total: int
+    stage: str
+    route: str
+    next_action: str
+    documents: int
+    signals: int
+    last_touch: dt.date | None
+    trend: list[int] = []
+
+
+def team_from_toml(path: Path) -> tuple[list[str], list[str]]:
+    """Read a team file (`names = [...]`, `domains = [...]`)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ServiceError(f"{path}: cannot read team file: {exc}") from exc
+    return list(data.get("names", [])), list(data.get("domains", []))
+
+
+def _int_or_none(value: str, column: str) -> int | None:
+    value = value.strip().replace(",", "").replace("_", "")
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ValueError(f"{column} {value!r} is not a number") from exc
+    if number < 0:
+        raise ValueError(f"{column} {value!r} is negative")
+    return int(number)
+
+
+def parse_leads_csv(text: str) -> tuple[list[LeadRow], list[CsvProblem]]:
+    """Parse a leads CSV into rows and problems (line numbers count the header as line 1)."""
+    reader = csv.DictReader(text.splitlines())
+    columns = [c.strip() for c in (reader.fieldnames or [])]
+    missing = [c for c in LEAD_CSV_COLUMNS if c not in columns]
+    if missing:
+        raise ServiceError(
+            f"leads CSV is missing column(s) {', '.join(missing)}; "
+            f"required: {', '.join(LEAD_CSV_COLUMNS)}; optional: {', '.join(LEAD_CSV_OPTIONAL)}"
+        )
+    leads: list[LeadRow] = []
+    problems: list[CsvProblem] = []
+    seen: set[str] = set()
+    for line_no, raw in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
+        try:
+            if None in raw:
+                raise ValueError("has more fields than the header")
+            segment = row.get("segment", "").lower()
+            if segment and segment not in SEGMENT_ALIASES:
+                raise ValueError(f"segment {segment!r} is not enterprise, mid-market or smb")
+            lead = LeadRow(
+                id=row["id"],
+                name=row["name"] or row["id"],
+                company=row.get("company") or None,
+                employees=_int_or_none(row.get("employees", ""), "employees"),
+                revenue=_int_or_none(row.get("revenue", ""), "revenue"),
+                potential_arr=_int_or_none(row.get("potential_arr", ""), "potential_arr"),
+                industry=row.get("industry") or None,
+                owner=row.get("owner") or None,
+                segment=SEGMENT_ALIASES.get(segment) if segment else None,
+            )
+            if lead.id in seen:
+                raise ValueError(f"lead id {lead.id!r} appears twice")
+            seen.add(lead.id)
+            leads.append(lead)
+        except (ValueError, KeyError) as exc:
+            reason = str(exc).splitlines()[0]
+            if hasattr(exc, "errors"):
+                reason = "; ".join(e["msg"] for e in exc.errors())  # pydantic
+            problems.append(CsvProblem(line=line_no, reason=reason))
+    return leads, problems
+
+
+class Service:
+    """Application operations over one database, shared by the CLI and the TUI."""
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], dt.date] | None = None):
+        self.settings = settings
+        self._store: Store | None = None
+        self._clock = clock or dt.date.today
+
+    # -- plumbing ---------------------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        """The store, opened (and migrated) on first use."""
+        if self._store is None:
+            self._store = store_mod.open(self.settings.db)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def today(self) -> dt.date:
+        return self._clock()
+
+    def require_lead(self, lead_id: str) -> LeadRow:
+        lead = self.store.get_lead(lead_id)
+        if lead is None:
+            raise ServiceError(
+                f"unknown lead {lead_id!r}: `qualify leads` lists them, "
+                "`qualify lead add ID --name NAME` adds one"
+            )
+        return lead
+
+    # -- leads ------------------------------------------------------------------------------
+    def add_lead(self, lead: LeadRow, *, actor: str = "cli") -> LeadRow:
+        if self.store.get_lead(lead.id) is not None:
+            raise ServiceError(f"lead {lead.id!r} already exists; nothing was changed")
+        return self.store.add_lead(lead, actor=actor)
+
+    def import_leads(
+        self, text: str, *, skip_bad: bool = False, actor: str = "cli"
+    ) -> tuple[list[LeadRow], list[LeadRow], list[CsvProblem]]:
+        """Import a leads CSV: returns (added, already present, problems). All or nothing
+        unless `skip_bad`; existing leads are never overwritten."""
+        leads, problems = parse_leads_csv(text)
+        if problems and not skip_bad:
+            return [], [], problems
+        added, existing = [], []
+        for lead in leads:
+            if self.store.get_lead(lead.id) is not None:
+                existing.append(lead)
+            else:
+                added.append(self.store.add_lead(lead, actor=actor))
+        return added, existing, problems
+
+    # -- extraction -------------------------------------------------------------------------
+    def extract(self, document: Document) -> list[Signal]:
+        """Run the extractors on a parsed document (no storage)."""
+        from extractors import extract
+
+        return extract(document)
+
+    def team(self, reps: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+        """Our team: configured names and domains plus `--rep` names."""
+        return [*self.settings.team_names, *reps], list(self.settings.team_domains)
+
+    def parse(
+        self,
+        source: Path | str,
+        data: bytes | None = None,
+        *,
+        kind: str | None = None,
+        reps: Sequence[str] = (),
+        date: dt.date | None = None,
+        max_bytes: int | None = None,
+    ) -> Document:
+        """Parse a file (or bytes read from stdin / a paste) into a Document."""
+        names, domains = self.team(reps)
+        limit = max_bytes or self.settings.max_bytes
+        if data is not None:
+            return parse_bytes(
+                data,
+                source=str(source),
+                kind=kind,
+                reps=names,
+                team_domains=domains,
+                date=date,
+                max_bytes=limit,
+            )
+        return parse_file(
+            Path(source), kind=kind, reps=names, team_domains=domains, date=date, max_bytes=limit
+        )
+
+    def ingest_document(self, lead_id: str, document: Document, *, actor: str = "cli") -> IngestResult:
+        """Extract and store one document in one transaction; re-ingesting is a no-op."""
+        self.require_lead(lead_id)
+        signals = self.extract(document)
+        doc_id, created = self.store.add_document(lead_id, document, signals, actor=actor)
+        if created:
+            self.refresh_stakeholders(lead_id)
+        return IngestResult(
+            source=document.source,
+            lead_id=lead_id,
+            document_id=doc_id,
+            created=created,
+            kind=document.kind,
+            signals=len(signals) if created else 0,
+        )
+
+    def ingest_sources(
+        self,
+        sources: Iterable[tuple[str, bytes | None]],
+        lead_id: str,
+        *,
+        kind: str | None = None,
+        reps: Sequence[str] = (),
+        date: dt.date | None = None,
+        max_bytes: int | None = None,
+        on_done: Callable[[IngestResult], None] | None = None,
+        actor: str = "cli",
+    ) -> list[IngestResult]:
+        """Ingest many inputs; one refused input does not stop the others."""
+        self.require_lead(lead_id)
+        results = []
+        for source, data in sources:
+            try:
+                doc = self.parse(source, data, kind=kind, reps=reps, date=date, max_bytes=max_bytes)
+                result = self.ingest_document(lead_id, doc, actor=actor)
+            except IngestError as exc:
+                result = IngestResult(source=str(source), lead_id=lead_id, error=str(exc))
+            results.append(result)
+            if on_done:
+                on_done(result)
+        return results
+
+    def refresh_stakeholders(self, lead_id: str) -> None:
+        """Re-resolve the people of a lead across all its documents."""
+        from extractors import resolve_stakeholders
+
+        stored = self.store.documents_for_lead(lead_id)
+        by_doc = {sd.id: sd for sd in stored}
+        signals_by_document = {
+            sd.id: [s.signal for s in self.store.signals_for_document(sd.id)] for sd in stored
+        }
+        people = resolve_stakeholders(signals_by_document)
+        rows = []
+        for person in people:
+            mentions = []
+            for doc_id, start, end in person.mentions:
+                text = by_doc[doc_id].document.text if doc_id in by_doc else ""
+                mentions.append(
+                    store_mod.StakeholderMention(
+                        document_id=doc_id, start=start, end=end, quote=text[start:end]
+                    )
+                )
+            rows.append(
+                store_mod.Stakeholder(
+                    key=person.key,
+                    name=person.name or person.title or person.key,
+                    title=person.title,
+                    department=person.department,
+                    buying_role=person.buying_role,
+                    stance=person.stance,
+                    present=person.present,
+                    mentions=tuple(mentions),
+                )
+            )
+        if rows:
+            self.store.upsert_stakeholders(lead_id, rows)
+
+    # -- scoring ----------------------------------------------------------------------------
+    def scoring_model(self, path: Path | None = None):
+        from scoring import default_model, load_model
+
+        return load_model(path) if path else default_model()
+
+    def scoring_inputs(self, lead_id: str):
+        """Lead facts and reviewed signals for the scorer, read from the store."""
+        from scoring import LeadFacts, ScoredSignal
+
+        lead = self.require_lead(lead_id)
+        docs = {sd.id: sd for sd in self.store.documents_for_lead(lead_id)}
+        reviews: dict[int, Any] = {}
+        for review in self.store.reviews_for_lead(lead_id):
+            reviews[review.signal_id] = review  # the latest review wins
+        scored = []
+        for stored in self.store.signals_for_lead(lead_id):
+            review = reviews.get(stored.id)
+            doc = docs.get(stored.document_id)
+            scored.append(
+                ScoredSignal(
+                    signal_id=stored.id,
+                    signal=stored.signal,
+                    document_id=stored.document_id,
+                    document_date=self._document_date(doc),
+                    review={"confirm": "confirmed", "reject": "rejected", "edit": "edited"}[
+                        review.action
+                    ]
+                    if review
+                    else None,
+                    edited_value=review.value if review and review.action == "edit" else None,
+                    reviewer=review.by if review else None,
+                    review_reason=review.reason if review else None,
+                )
+            )
+        dates = [d for d in (self._document_date(sd) for sd in docs.values()) if d]
+        facts = LeadFacts(
+            id=lead.id,
+            name=lead.name,
+            employees=lead.employees,
+            revenue=lead.revenue,
+            potential_arr=lead.potential_arr,
+            industry=lead.industry,
+            segment_override=lead.segment,
+            owner=lead.owner,
+            stage_override=lead.stage,
+            last_touch=max(dates) if dates else None,
+            **{k: bool(lead.extra.get(k)) for k in ("student", "job_seeker", "unsubscribed")},
+        )
+        return facts, scored
+
+    @staticmethod
+    def _document_date(stored) -> dt.date | None:
+        if stored is None:
+            return None
+        return stored.document.date or stored.created_at.date()
+
+    def score(self, lead_id: str, *, now: dt.date | None = None, model=None, snapshot: bool = True):
+        """Score a lead; store a snapshot when inputs or the model changed."""
+        from scoring import inputs_hash, score_lead
+
+        model = model or self.scoring_model()
+        facts, scored = self.scoring_inputs(lead_id)
+        result = score_lead(facts, scored, model, now or self.today())
+        if snapshot:
+            self.store.save_snapshot(
+                lead_id,
+                result.total,
+                result.stage,
+                model.version,
+                inputs_hash(facts, scored, model),
+                result.to_public_json(),
+            )
+        return result
+
+    def pipeline(self, *, now: dt.date | None = None) -> list[LeadSummary]:
+        """All leads with their current score, for the pipeline table."""
+        rows = []
+        model = self.scoring_model()
+        for lead in self.store.list_leads():
+            score = self.score(lead.id, now=now, model=model)
+            facts, scored = self.scoring_inputs(lead.id)
+            history = [s.total for s in self.store.snapshots(lead.id)][-12:]
+            rows.append(
+                LeadSummary(
+                    id=lead.id,
+                    name=lead.name,
+                    owner=lead.owner,
+                    segment=score.segment,
+                    total=score.total,
+                    stage=score.stage,
+                    route=score.route,
+                    next_action=score.next_action,
+                    documents=len({s.document_id for s in scored}),
+                    signals=len(scored),
+                    last_touch=facts.last_touch,
+                    trend=history,
+                )
+            )
+        rows.sort(key=lambda r: (-r.total, r.id))
+        return rows
+
+    def signals(self, lead_id: str) -> list[StoredSignal]:
+        self.require_lead(lead_id)
+        return self.store.signals_for_lead(lead_id)
+
+    # -- demo -------------------------------------------------------------------------------
+    def load_demo(self, fixtures: Path = FIXTURES_DIR, on_done=None) -> list[IngestResult]:
+        """Load the bundled leads and documents (idempotent)."""
+        names, domains = team_from_toml(fixtures / "team.toml")
+        self.settings = self.settings.model_copy(
+            update={
+                "team_names": [*self.settings.team_names, *names],
+                "team_domains": [*self.settings.team_domains, *domains],
+            }
+        )
+        self.import_leads((fixtures / "leads.csv").read_text(encoding="utf-8"), actor="demo")
+        results = []
+        manifest = fixtures / "docs" / "manifest.jsonl"
+        for line in manifest.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            entry = json.loads(line)
+            path = fixtures / "docs" / entry["path"]
+            try:
+                doc = self.parse(
+                    path,
+                    kind=entry.get("kind"),
+                    reps=entry.get("reps", ()),
+                    date=dt.date.fromisoformat(entry["date"]) if entry.get("date") else None,
+                )
+                result = self.ingest_document(entry["lead"], doc, actor="demo")
+            except IngestError as exc:
+                result = IngestResult(source=str(path), lead_id=entry["lead"], error=str(exc))
+            results.append(result)
+            if on_done:
+                on_done(result)
+        return results
+
+    # -- sentiment and semantic search (transformer layer; optional) ------------------------
+    def sentiment_summary(self, document: Document) -> dict[str, Any] | None:
+        """Sentiment per speaker and for the document, or None when no model is available."""
+        try:
+            from extractors.sentiment import document_sentiment
+        except ImportError:
+            return None
+        try:
+            return document_sentiment(document)
+        except Exception:  # noqa: BLE001 - model missing or broken: rules-only still works
+            return None
+
+    def document_sentiments(self, lead_id: str) -> dict[int, str]:
+        """One word per stored document ("positive +0.41"), for the touches timeline."""
+        out: dict[int, str] = {}
+        for sd in self.store.documents_for_lead(lead_id):
+            summary = self.sentiment_summary(sd.document)
+            if summary and summary.get("document"):
+                doc = summary["document"]
+                out[sd.id] = f"{doc['label']} {doc['score']:+.2f}"
+        return out
+
+    def semantic_search(
+        self, query: str, *, lead_id: str | None = None, limit: int = 20
+    ) -> list[dict[str, Any]]:
+        """Utterances closest in meaning to the query (embeddings computed on demand)."""
+        raise ServiceError("semantic search needs the embedding model; it is not wired yet")
