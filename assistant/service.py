@@ -155,6 +155,7 @@ class Service:
     def __init__(self, settings: Settings, *, clock: Callable[[], dt.date] | None = None):
         self.settings = settings
         self._store: Store | None = None
+        self.model_note: str | None = None
         self._clock = clock or dt.date.today
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -206,10 +207,17 @@ class Service:
 
     # -- extraction -------------------------------------------------------------------------
     def extract(self, document: Document) -> list[Signal]:
-        """Run the extractors on a parsed document (no storage)."""
-        from extractors import extract
+        """Run the extractors on a parsed document (no storage): rules, plus the semantic
+        model when it is installed and enabled; `model_note` says why it was not used."""
+        if not self.settings.use_model:
+            from extractors import extract
 
-        return extract(document)
+            self.model_note = "rules only: the model is switched off (QUALIFY_USE_MODEL=0)"
+            return extract(document)
+        from extractors.hybrid import extract_hybrid
+
+        signals, self.model_note = extract_hybrid(document)
+        return signals
 
     def team(self, reps: Sequence[str] = ()) -> tuple[list[str], list[str]]:
         """Our team: configured names and domains plus `--rep` names."""
@@ -242,13 +250,16 @@ class Service:
             Path(source), kind=kind, reps=names, team_domains=domains, date=date, max_bytes=limit
         )
 
-    def ingest_document(self, lead_id: str, document: Document, *, actor: str = "cli") -> IngestResult:
+    def ingest_document(
+        self, lead_id: str, document: Document, *, actor: str = "cli"
+    ) -> IngestResult:
         """Extract and store one document in one transaction; re-ingesting is a no-op."""
         self.require_lead(lead_id)
         signals = self.extract(document)
         doc_id, created = self.store.add_document(lead_id, document, signals, actor=actor)
         if created:
             self.refresh_stakeholders(lead_id)
+            self.embed_document(doc_id, document)
         return IngestResult(
             source=document.source,
             lead_id=lead_id,
@@ -459,16 +470,69 @@ class Service:
         return results
 
     # -- sentiment and semantic search (transformer layer; optional) ------------------------
+    def _model_ready(self) -> bool:
+        if not self.settings.use_model:
+            return False
+        try:
+            from extractors.models import get_embedder
+
+            get_embedder()
+        except Exception as exc:  # noqa: BLE001 - any model problem: rules-only, said once
+            self.model_note = f"rules only: {str(exc).splitlines()[0]}"
+            return False
+        return True
+
+    def embed_document(self, document_id: int, document: Document) -> int:
+        """Store one vector per utterance (derived data) for semantic search."""
+        if not document.utterances or not self._model_ready():
+            return 0
+        from extractors.models import embed, vector_to_bytes
+
+        vectors = embed([u.text for u in document.utterances])
+        return self.store.set_utterance_embeddings(
+            document_id,
+            {
+                u.index: vector_to_bytes(v)
+                for u, v in zip(document.utterances, vectors, strict=True)
+            },
+        )
+
     def sentiment_summary(self, document: Document) -> dict[str, Any] | None:
         """Sentiment per speaker and for the document, or None when no model is available."""
+        if not self._model_ready():
+            return None
         try:
             from extractors.sentiment import document_sentiment
-        except ImportError:
+
+            result = document_sentiment(document)
+        except Exception as exc:  # noqa: BLE001 - model missing or broken: rules-only
+            self.model_note = f"no sentiment: {str(exc).splitlines()[0]}"
             return None
-        try:
-            return document_sentiment(document)
-        except Exception:  # noqa: BLE001 - model missing or broken: rules-only still works
-            return None
+        return {
+            "document": None
+            if result.label is None
+            else {"label": result.label, "score": round(result.mean_score or 0.0, 3)},
+            "speakers": {
+                s.speaker: {
+                    "role": s.role,
+                    "label": _label_for(s.mean_score),
+                    "score": round(s.mean_score, 3),
+                    "n": s.n,
+                }
+                for s in result.speakers
+            },
+            "objections": [
+                {
+                    "type": u.objection,
+                    "speaker": u.speaker,
+                    "start": u.start,
+                    "end": u.end,
+                    "quote": document.text[u.start : u.end],
+                }
+                for u in result.utterances
+                if getattr(u, "objection", None)
+            ],
+        }
 
     def document_sentiments(self, lead_id: str) -> dict[int, str]:
         """One word per stored document ("positive +0.41"), for the touches timeline."""
@@ -483,5 +547,52 @@ class Service:
     def semantic_search(
         self, query: str, *, lead_id: str | None = None, limit: int = 20
     ) -> list[dict[str, Any]]:
-        """Utterances closest in meaning to the query (embeddings computed on demand)."""
-        raise ServiceError("semantic search needs the embedding model; it is not wired yet")
+        """Stored utterances closest in meaning to the query (missing vectors are filled in)."""
+        if not query.strip():
+            raise ServiceError("empty search: type what you are looking for")
+        if not self._model_ready():
+            raise ServiceError(f"semantic search needs the embedding model ({self.model_note})")
+        from extractors.models import (
+            bytes_to_vector,
+            cosine_top_k,
+            embed,
+            embed_query,
+            vector_to_bytes,
+        )
+
+        missing = self.store.utterance_rows(lead_id, with_embedding=False)
+        by_doc: dict[int, dict[int, bytes]] = {}
+        if missing:
+            vectors = embed([r["text"] for r in missing])
+            for row, vec in zip(missing, vectors, strict=True):
+                by_doc.setdefault(row["document_id"], {})[row["idx"]] = vector_to_bytes(vec)
+            for doc_id, vecs in by_doc.items():
+                self.store.set_utterance_embeddings(doc_id, vecs)
+        rows = self.store.utterance_rows(lead_id, with_embedding=True)
+        if not rows:
+            return []
+        import numpy as np
+
+        matrix = np.stack([bytes_to_vector(r["embedding"]) for r in rows])
+        hits = cosine_top_k(embed_query(query), matrix, k=limit)
+        return [
+            {
+                "score": round(float(score), 4),
+                "lead_id": rows[i]["lead_id"],
+                "document_id": rows[i]["document_id"],
+                "utterance": rows[i]["idx"],
+                "speaker": rows[i]["speaker"],
+                "role": rows[i]["role"],
+                "text": rows[i]["text"],
+            }
+            for i, score in hits
+        ]
+
+
+def _label_for(score: float) -> str:
+    """A speaker's average score as a word (same cut-offs as the per-utterance labels)."""
+    if score >= 0.2:
+        return "positive"
+    if score <= -0.2:
+        return "negative"
+    return "neutral"

@@ -29,4 +29,6 @@ class Settings(BaseSettings):
     team_domains: list[str] = Field(default_factory=list)
     max_bytes: int = DEFAULT_MAX_BYTES
     model_dir: Path | None = None
+    # Use the transformer layer (semantic signals, sentiment, semantic search) when installed.
+    use_model: bool = True
     spacy_model: str | None = None

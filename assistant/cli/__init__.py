@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from assistant.cli import state
 
+
 class QualifyGroup(TyperGroup):
     """Turns the project's known errors into one clear line and exit code 1, for the console
     script and for tests driving the app through typer's runner alike."""
@@ -127,8 +128,9 @@ def known_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-def main() -> None:
+def main(tui_launcher=None) -> None:  # noqa: ANN001 - Callable[[Service], None]
     """Console entry point: run the app, turn known errors into one line and exit code 1."""
+    state.set_tui_launcher(tui_launcher)
     try:
         code = app(standalone_mode=False)
     except KeyboardInterrupt:

@@ -54,7 +54,9 @@ def extract(
         print_json(payload)
         return
     roles = document.meta.get("roles", {})
-    who = ", ".join(f"{name} ({info.get('role')}: {info.get('source')})" for name, info in roles.items())
+    who = ", ".join(
+        f"{name} ({info.get('role')}: {info.get('source')})" for name, info in roles.items()
+    )
     note(
         f"{document.kind} · {document.date or 'no date'} · {len(document.utterances)} utterances"
         + (f" · speakers: {who}" if who else "")

@@ -56,7 +56,8 @@ def ingest(
                 note(f"[red]refused[/] {r.error}")
             elif r.created:
                 console.print(
-                    f"stored {r.source} as document {r.document_id} ({r.kind}, {r.signals} signals)",
+                    f"stored {r.source} as document {r.document_id} "
+                    f"({r.kind}, {r.signals} signals)",
                     highlight=False,
                 )
             else:

@@ -137,7 +137,11 @@ def lead_show(lead_id: str, as_json: bool = typer.Option(False, "--json")) -> No
             ptable.add_column(col)
         for p in people:
             ptable.add_row(
-                p.name, p.title or "", p.buying_role or "", p.stance or "", "yes" if p.present else ""
+                p.name,
+                p.title or "",
+                p.buying_role or "",
+                p.stance or "",
+                "yes" if p.present else "",
             )
         console.print(ptable)
 
@@ -175,7 +179,11 @@ def search(
             table.add_column(col)
         for h in hits:
             table.add_row(
-                f"{h['score']:.2f}", h["lead_id"], str(h["document_id"]), h["speaker"] or "", h["text"]
+                f"{h['score']:.2f}",
+                h["lead_id"],
+                str(h["document_id"]),
+                h["speaker"] or "",
+                h["text"],
             )
         console.print(table)
         return

@@ -81,7 +81,8 @@ def history(lead_id: str, as_json: bool = typer.Option(False, "--json")) -> None
     for snap in snaps:
         delta = "" if prev is None else f" ({snap.total - prev.total:+d})"
         console.print(
-            f"{snap.at:%Y-%m-%d %H:%M}  {snap.total}{delta}  {snap.stage}  model {snap.model_version}",
+            f"{snap.at:%Y-%m-%d %H:%M}  {snap.total}{delta}  {snap.stage}  "
+            f"model {snap.model_version}",
             highlight=False,
         )
         if prev is not None:
@@ -200,7 +201,9 @@ def backtest(
     for col in report.calibration[0].model_dump() if report.calibration else []:
         cal.add_column(col, justify="right")
     for b in report.calibration:
-        cal.add_row(*(f"{v:.2f}" if isinstance(v, float) else str(v) for v in b.model_dump().values()))
+        cal.add_row(
+            *(f"{v:.2f}" if isinstance(v, float) else str(v) for v in b.model_dump().values())
+        )
     console.print(cal)
     for name, seg in report.per_segment.items():
         console.print(f"segment {name}: {seg.model_dump()}", highlight=False)

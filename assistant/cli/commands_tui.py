@@ -9,12 +9,14 @@ from assistant.cli.output import console, fail, print_json
 
 
 def run_tui() -> None:
-    """Open the Textual app on the configured database."""
+    """Open the terminal UI through the launcher the console script plugged in."""
+    launcher = state.tui_launcher()
+    if launcher is None:
+        fail("the terminal UI is not available here; run `qualify` from the installed script")
     try:
-        from tui.app import make_app
+        launcher(state.service())
     except ImportError as exc:
-        fail(f"the terminal UI is not available in this build ({exc}); use the commands")
-    make_app(state.service()).run()
+        fail(f"the terminal UI could not start ({exc}); the other commands still work")
 
 
 def tui() -> None:

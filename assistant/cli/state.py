@@ -3,6 +3,7 @@ from them. Set once by the root callback, read by the commands."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from assistant.settings import Settings
 class _Invocation:
     db: str | None = None
     service: Service | None = field(default=None)
+    tui_launcher: Callable[[Service], None] | None = None
 
 
 _current = _Invocation()
@@ -41,3 +43,12 @@ def close() -> None:
     if _current.service is not None:
         _current.service.close()
         _current.service = None
+
+
+def set_tui_launcher(launcher: Callable[[Service], None] | None) -> None:
+    """Plugged in by the console script (tui.main), so assistant never imports tui."""
+    _current.tui_launcher = launcher
+
+
+def tui_launcher() -> Callable[[Service], None] | None:
+    return _current.tui_launcher

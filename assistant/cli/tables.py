@@ -61,6 +61,8 @@ def format_value(value: object) -> str:
             top = f"-{value['max']:,}" if value.get("max") else ""
             return f"{cur} {amount:,}{top}{'/' + per if per and per != 'one_time' else ''}".strip()
         if "date" in value:
+            if not value.get("date"):
+                return str(value.get("phrase", ""))
             return f"{value.get('date')} ({value.get('phrase', '')})"
         return ", ".join(f"{v}" for v in value.values() if v)
     return str(value)
@@ -68,21 +70,27 @@ def format_value(value: object) -> str:
 
 def signal_table(rows: Sequence[tuple[int | None, object]], title: str = "Signals") -> Table:
     """Signals with their evidence quote; `rows` are (id or None, Signal)."""
-    table = Table(title=title, show_lines=False)
-    for col in ("id", "dimension", "type", "value", "pol", "conf", "speaker", "quote"):
-        table.add_column(col, overflow="fold")
+    with_ids = any(sid is not None for sid, _ in rows)
+    table = Table(title=title, show_lines=False, expand=True)
+    if with_ids:
+        table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("signal", ratio=2, overflow="fold")
+    table.add_column("value", ratio=2, overflow="fold")
+    table.add_column("±", no_wrap=True)
+    table.add_column("conf", no_wrap=True)
+    table.add_column("who", ratio=1, overflow="fold")
+    table.add_column("quote", ratio=4, overflow="fold")
     for sid, sig in rows:
         ev = sig.evidence  # type: ignore[attr-defined]
         pol = {"for": "[green]+[/]", "against": "[red]-[/]", "neutral": "~"}[sig.polarity]  # type: ignore[attr-defined]
         mods = f" [dim]({', '.join(sig.modifiers)})[/]" if sig.modifiers else ""  # type: ignore[attr-defined]
-        table.add_row(
-            "" if sid is None else str(sid),
-            sig.dimension,  # type: ignore[attr-defined]
-            sig.type,  # type: ignore[attr-defined]
+        cells = [
+            f"{sig.dimension}/{sig.type}",  # type: ignore[attr-defined]
             format_value(sig.value),  # type: ignore[attr-defined]
             pol,
             f"{sig.confidence:.2f}",  # type: ignore[attr-defined]
             f"{ev.speaker or '-'} ({ev.role})",
             f"“{ev.quote}”{mods}",
-        )
+        ]
+        table.add_row(*([str(sid)] if with_ids else []), *cells)
     return table

@@ -702,3 +702,35 @@ class Store:
             finally:
                 dest.close()
         return target
+
+    # ----------------------------------------------------------------- embeddings
+
+    @_guarded
+    def set_utterance_embeddings(self, document_id: int, vectors: dict[int, bytes]) -> int:
+        """Store derived vectors (float32 bytes) per utterance index; the text is untouched."""
+        with self._write():
+            for idx, blob in vectors.items():
+                self._conn.execute(
+                    "UPDATE utterances SET embedding = ? WHERE document_id = ? AND idx = ?",
+                    (blob, document_id, idx),
+                )
+        return len(vectors)
+
+    @_guarded
+    def utterance_rows(
+        self, lead_id: str | None = None, *, with_embedding: bool | None = None
+    ) -> list[dict[str, Any]]:
+        """Utterances (with lead id and embedding bytes) for semantic search and backfills."""
+        sql = (
+            "SELECT u.document_id, d.lead_id, u.idx, u.speaker, u.role, u.text, u.embedding "
+            "FROM utterances u JOIN documents d ON d.id = u.document_id WHERE 1 = 1"
+        )
+        params: list[Any] = []
+        if lead_id is not None:
+            sql += " AND d.lead_id = ?"
+            params.append(lead_id)
+        if with_embedding is True:
+            sql += " AND u.embedding IS NOT NULL"
+        elif with_embedding is False:
+            sql += " AND u.embedding IS NULL"
+        return self._all(sql + " ORDER BY u.document_id, u.idx", params)
