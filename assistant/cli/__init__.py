@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -16,22 +15,15 @@ class QualifyGroup(TyperGroup):
     """Turns the project's known errors into one clear line and exit code 1, for the console
     script and for tests driving the app through typer's runner alike."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]  # noqa: ANN001
         try:
             return super().invoke(ctx)
-        except click.ClickException:
-            raise
         except Exception as exc:
             if isinstance(exc, known_errors()):
-                raise UserError(str(exc).splitlines()[0] if str(exc) else repr(exc)) from exc
+                message = str(exc).splitlines()[0] if str(exc) else repr(exc)
+                typer.echo(f"error: {message}", err=True)
+                raise typer.Exit(1) from exc
             raise
-
-
-class UserError(click.ClickException):
-    """A refusal with a message that says what to do."""
-
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
-        click.echo(f"error: {self.message}", err=True)
 
 
 app = typer.Typer(
@@ -141,10 +133,8 @@ def main(tui_launcher=None) -> None:  # noqa: ANN001 - Callable[[Service], None]
     except typer.Abort:
         sys.stderr.write("aborted\n")
         sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - translated below or re-raised
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # usage errors: click's message
             exc.show()
             sys.exit(exc.exit_code)
         raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich import box
 from rich.table import Table
 
 from assistant.service import LeadSummary
@@ -16,36 +17,45 @@ def sparkline(values: Sequence[int]) -> str:
     return "".join(SPARK[min(7, max(0, v * 8 // 101))] for v in values)
 
 
-def pipeline_table(rows: Sequence[LeadSummary]) -> Table:
-    table = Table(title="Pipeline", show_lines=False)
-    for col, justify in (
-        ("lead", "left"),
-        ("score", "right"),
-        ("stage", "left"),
-        ("segment", "left"),
-        ("route", "left"),
-        ("next action", "left"),
-        ("owner", "left"),
-        ("docs", "right"),
-        ("signals", "right"),
-        ("last touch", "left"),
-        ("trend", "left"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+SEGMENT_SHORT = {"enterprise": "ent", "mid_market": "mid", "smb": "smb"}
+
+
+def pipeline_table(rows: Sequence[LeadSummary], width: int | None = None) -> Table:
+    """The pipeline; under 110 columns a compact layout keeps every key figure readable."""
+    from assistant.cli.output import console
+
+    compact = (width or console.width) < 110
+    table = Table(
+        title="Pipeline", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
+    )
+    table.add_column("lead", no_wrap=True, overflow="ellipsis", min_width=14, max_width=24)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("stage", no_wrap=True)
+    table.add_column("seg" if compact else "segment", no_wrap=True)
+    table.add_column("route", no_wrap=True)
+    table.add_column(
+        "next action", no_wrap=True, overflow="ellipsis", max_width=16 if compact else 22
+    )
+    if not compact:
+        table.add_column("owner", no_wrap=True, overflow="ellipsis")
+    table.add_column("touch" if compact else "last touch", no_wrap=True)
+    if not compact:
+        table.add_column("trend", no_wrap=True)
     for r in rows:
-        table.add_row(
+        touch = r.last_touch.isoformat() if r.last_touch else ""
+        cells = [
             r.id,
             str(r.total),
             r.stage,
-            r.segment,
+            SEGMENT_SHORT.get(r.segment, r.segment) if compact else r.segment,
             r.route,
-            r.next_action,
-            r.owner or "",
-            str(r.documents),
-            str(r.signals),
-            r.last_touch.isoformat() if r.last_touch else "",
-            sparkline(r.trend),
-        )
+            r.next_action.replace("_", " "),
+        ]
+        if compact:
+            cells.append(touch[5:])
+        else:
+            cells += [r.owner or "", touch, sparkline(r.trend)]
+        table.add_row(*cells)
     return table
 
 
