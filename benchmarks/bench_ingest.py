@@ -11,6 +11,7 @@ import argparse
 import json
 import random
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -162,12 +163,32 @@ def parse_all(samples: list[Sample]) -> tuple[list[Document], float]:
     return docs, time.perf_counter() - started
 
 
+def store_all(docs: list[Document], path: Path) -> float:
+    """Store every parsed document (one transaction each, no extraction) in a fresh file."""
+    from assistant import store
+    from assistant.store import LeadRow
+
+    if path.exists():
+        raise SystemExit(f"{path} exists; give a new file for --store")
+    db = store.open(path)
+    db.add_lead(LeadRow(id="bench", name="Bench"))
+    started = time.perf_counter()
+    for doc in docs:
+        db.add_document("bench", doc, [])
+    elapsed = time.perf_counter() - started
+    db.close()
+    return elapsed
+
+
 def main(argv: list[str] | None = None) -> int:
     """Generate, parse, and print throughput."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--words", type=int, default=1500)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--store", type=Path, default=None,
+                        help="also store into this new SQLite file (default: a temp file)")
+    parser.add_argument("--no-store", action="store_true", help="parse only")
     args = parser.parse_args(argv)
     samples = generate(args.count, args.words, args.seed)
     size_mb = sum(len(s.data) for s in samples) / (1024 * 1024)
@@ -178,6 +199,13 @@ def main(argv: list[str] | None = None) -> int:
           f"in {elapsed:.2f} s")
     print(f"  {len(docs) / elapsed:.0f} documents/s, {size_mb / elapsed:.1f} MB/s")
     print("  kinds: " + ", ".join(f"{k}={v}" for k, v in sorted(kinds.items())))
+    if not args.no_store:
+        with tempfile.TemporaryDirectory() as tmp:
+            target = args.store or Path(tmp) / "bench.db"
+            stored = store_all(docs, target)
+        total = elapsed + stored
+        print(f"stored {len(docs)} documents in {stored:.2f} s (parse + store: "
+              f"{len(docs) / total:.0f} documents/s, {size_mb / total:.1f} MB/s)")
     return 0
 
 

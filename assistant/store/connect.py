@@ -130,6 +130,9 @@ def connect(path: Path | str, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) ->
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
                     raise StoreError(f"database {path} cannot use WAL journaling (got {mode})")
+                # WAL + NORMAL: a commit is atomic and survives a crash of qualify; only a power
+                # loss can roll back the last commits, never corrupt or half-write one.
+                conn.execute("PRAGMA synchronous = NORMAL")
     except BaseException:
         conn.close()
         raise

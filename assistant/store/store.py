@@ -311,8 +311,14 @@ class Store:
             _check_evidence(signals, document.text)
             now = self._clock()
             doc_id = self._insert("documents", rows.document_to_row(lead_id, document, now))
-            for utt in document.utterances:
-                self._insert("utterances", rows.utterance_to_row(doc_id, utt))
+            utterance_rows = [rows.utterance_to_row(doc_id, u) for u in document.utterances]
+            if utterance_rows:
+                columns = ", ".join(f'"{name}"' for name in utterance_rows[0])
+                marks = ", ".join("?" for _ in utterance_rows[0])
+                self._conn.executemany(
+                    f'INSERT INTO "utterances" ({columns}) VALUES ({marks})',
+                    [tuple(r.values()) for r in utterance_rows],
+                )
             run = run_id or uuid.uuid4().hex
             created_at = rows.to_ts(now)
             for signal in signals:
