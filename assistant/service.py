@@ -209,14 +209,15 @@ class Service:
     def extract(self, document: Document) -> list[Signal]:
         """Run the extractors on a parsed document (no storage): rules, plus the semantic
         model when it is installed and enabled; `model_note` says why it was not used."""
-        if not self.settings.use_model:
-            from extractors import extract
+        from extractors import extract, get_pipeline
 
+        nlp = get_pipeline(self.settings.spacy_model)
+        if not self.settings.use_model:
             self.model_note = "rules only: the model is switched off (QUALIFY_USE_MODEL=0)"
-            return extract(document)
+            return extract(document, nlp=nlp)
         from extractors.hybrid import extract_hybrid
 
-        signals, self.model_note = extract_hybrid(document)
+        signals, self.model_note = extract_hybrid(document, nlp=nlp)
         return signals
 
     def team(self, reps: Sequence[str] = ()) -> tuple[list[str], list[str]]:

@@ -10,9 +10,13 @@ signals it agrees with. If the model is missing, this returns the rule signals u
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from extractors.context import ContextEngine
 from extractors.schema import Document, Evidence, Signal
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 SEMANTIC_EXTRACTOR = "semantic"
 DEFAULT_THRESHOLD = 0.5  # chosen on the dev split (P held, R +6 pts)
@@ -137,12 +141,12 @@ def combine(
 
 
 def extract_hybrid(
-    document: Document, *, threshold: float = DEFAULT_THRESHOLD
+    document: Document, *, threshold: float = DEFAULT_THRESHOLD, nlp: Language | None = None
 ) -> tuple[list[Signal], str | None]:
     """Rules + model signals, and None or the one-line reason the model was not used."""
     from extractors import extract
 
-    rule_signals = extract(document)
+    rule_signals = extract(document, nlp=nlp)
     try:
         from extractors.semantic import load_head, semantic_candidates
 

@@ -40,6 +40,8 @@ def extract(
     document = svc.parse(source, data, kind=kind, reps=rep, date=when, max_bytes=max_bytes)
     signals = svc.extract(document)
     sentiment = svc.sentiment_summary(document)
+    if svc.model_note:
+        note(f"[yellow]{svc.model_note}[/]")
     if as_json:
         payload = {
             "document": {

@@ -48,6 +48,8 @@ def ingest(
             max_bytes=max_bytes,
             on_done=lambda _r: bar.advance(task),
         )
+    if svc.model_note:
+        note(f"[yellow]{svc.model_note}[/]")
     if as_json:
         print_json([r.model_dump() for r in results])
     else:
