@@ -306,8 +306,15 @@ class Service:
             sd.id: [s.signal for s in self.store.signals_for_document(sd.id)] for sd in stored
         }
         people = resolve_stakeholders(signals_by_document)
+        ours = {n.casefold() for n in self.settings.team_names}
+        for sd in stored:
+            ours |= {p.name.casefold() for p in sd.document.participants if p.role == "rep"}
+        ours_first = {n.split()[0] for n in ours if n.split()}
         rows = []
         for person in people:
+            name = (person.name or "").casefold()
+            if name and (name in ours or (" " not in name and name in ours_first)):
+                continue  # our own team is never a buying-side stakeholder
             mentions = []
             for doc_id, start, end in person.mentions:
                 text = by_doc[doc_id].document.text if doc_id in by_doc else ""
@@ -544,6 +551,40 @@ class Service:
                 doc = summary["document"]
                 out[sd.id] = f"{doc['label']} {doc['score']:+.2f}"
         return out
+
+    def lead_sentiment(self, lead_id: str) -> dict[str, Any] | None:
+        """Sentiment across a lead's touches (oldest first), the trend from first to last,
+        and per stakeholder (speakers matched to resolved people by name)."""
+        touches = []
+        by_speaker: dict[str, list[float]] = {}
+        for sd in sorted(
+            self.store.documents_for_lead(lead_id),
+            key=lambda d: (self._document_date(d) or dt.date.min, d.id),
+        ):
+            summary = self.sentiment_summary(sd.document)
+            if summary is None:
+                return None
+            if summary.get("document"):
+                touches.append(
+                    {
+                        "document_id": sd.id,
+                        "date": (self._document_date(sd) or dt.date.min).isoformat(),
+                        "kind": sd.document.kind,
+                        **summary["document"],
+                    }
+                )
+            for speaker, info in summary["speakers"].items():
+                if info["role"] != "rep":
+                    by_speaker.setdefault(speaker.casefold(), []).append(info["score"])
+        people = {}
+        for person in self.store.stakeholders(lead_id):
+            scores = by_speaker.get(person.name.casefold(), [])
+            if scores:
+                people[person.name] = round(sum(scores) / len(scores), 3)
+        trend = None
+        if len(touches) >= 2:
+            trend = round(touches[-1]["score"] - touches[0]["score"], 3)
+        return {"touches": touches, "trend": trend, "stakeholders": people}
 
     def semantic_search(
         self, query: str, *, lead_id: str | None = None, limit: int = 20

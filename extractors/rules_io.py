@@ -178,6 +178,7 @@ class SignalRule(_Rule):
     negatable: bool = True
     negation_inside: bool = True  # false: a negation inside the match is part of the phrase
     requires_name: bool = False
+    name_before: bool = False  # competition: the vendor name comes before the trigger
 
     dimension: Literal[
         "budget", "authority", "timeline", "security", "stakeholder", "need", "competition",

@@ -91,7 +91,10 @@ def lead_show(lead_id: str, as_json: bool = typer.Option(False, "--json")) -> No
     score = svc.score(lead_id)
     docs = svc.store.documents_for_lead(lead_id)
     people = svc.store.stakeholders(lead_id)
-    sentiments = svc.document_sentiments(lead_id)
+    mood = svc.lead_sentiment(lead_id)
+    sentiments = {
+        t["document_id"]: f"{t['label']} {t['score']:+.2f}" for t in (mood or {}).get("touches", [])
+    }
     if as_json:
         print_json(
             {
@@ -108,6 +111,7 @@ def lead_show(lead_id: str, as_json: bool = typer.Option(False, "--json")) -> No
                     for d in docs
                 ],
                 "stakeholders": [p.model_dump(mode="json", exclude={"mentions"}) for p in people],
+                "sentiment": mood,
             }
         )
         return
@@ -131,6 +135,9 @@ def lead_show(lead_id: str, as_json: bool = typer.Option(False, "--json")) -> No
             sentiments.get(d.id) or "",
         )
     console.print(table)
+    if mood and mood.get("trend") is not None:
+        word = "warming" if mood["trend"] > 0.1 else "cooling" if mood["trend"] < -0.1 else "flat"
+        console.print(f"sentiment trend across touches: {word} ({mood['trend']:+.2f})")
     if people:
         ptable = Table(title="Stakeholders")
         for col in ("name", "title", "buying role", "stance", "present"):
