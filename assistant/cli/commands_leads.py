@@ -140,14 +140,16 @@ def lead_show(lead_id: str, as_json: bool = typer.Option(False, "--json")) -> No
         console.print(f"sentiment trend across touches: {word} ({mood['trend']:+.2f})")
     if people:
         ptable = Table(title="Stakeholders")
-        for col in ("name", "title", "buying role", "stance", "present"):
-            ptable.add_column(col)
+        for col in ("name", "title", "buying role", "stance (mood)", "present"):
+            ptable.add_column(col, overflow="fold")
+        person_mood = (mood or {}).get("stakeholders", {})
         for p in people:
             ptable.add_row(
                 p.name,
                 p.title or "",
                 p.buying_role or "",
-                p.stance or "",
+                (p.stance or "")
+                + (f" ({person_mood[p.name]:+.2f})" if p.name in person_mood else ""),
                 "yes" if p.present else "",
             )
         console.print(ptable)
