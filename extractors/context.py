@@ -97,6 +97,9 @@ class ContextEngine:
         last = None
         for match in self.openers.finditer(local):
             last = match
+        if last is None and len(local.split()) >= 5:
+            # "so live by end of august?": a statement said with a rising tone, not a question
+            return None
         if last is None or last.start() == 0:
             return start
         return start + last.start()

@@ -15,11 +15,11 @@ from spacy.tokens import Doc
 
 from extractors.dates import resolve_date
 from extractors.money import normalize_money
-from extractors.pipeline import TRIGGERS, entities_in, get_pipeline, span_data
+from extractors.pipeline import TRIGGERS, MatchBatch, entities_in, get_pipeline, span_data
 from extractors.schema import Document, Evidence, Signal, Utterance
 
 EXTRACTOR_NAME = "rules"
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 DROP = frozenset({"hypothetical", "past", "other_party", "question"})
 # dimensions where two types in one clause are usually one fact told two ways
 _COLLAPSE = frozenset({"authority", "timeline", "need", "competition", "next_step"})
@@ -70,7 +70,8 @@ def _normalize(doc: Doc, data: dict[str, Any], document: Document) -> Any:
     text = doc._.qualify_meta["text"]
     if kind == "money" and data["entity"] is not None:
         ent = data["entity"]
-        return normalize_money(text[ent["start"] : ent["end"]], text[ent["end"] : data["end"]])
+        clause_end = data.get("clause_end", data["end"])
+        return normalize_money(text[ent["start"] : ent["end"]], text[ent["end"] : clause_end])
     if kind == "date":
         ent = data["entity"]
         if ent is None:
@@ -109,6 +110,8 @@ def _apply_negation(data: dict[str, Any], doc: Doc) -> bool:
         if sent_has_other:
             data["type"], data["value"], data["polarity"] = "approval_chain", "approver", "for"
             return True
+    if data["negated_type"] == "drop":
+        return False  # a negated fact of this rule says nothing ("no open findings")
     data["polarity"] = "against" if data["polarity"] == "for" else "for"
     if data["negated_type"]:
         data["type"] = data["negated_type"]
@@ -133,6 +136,10 @@ def _signals_for(doc: Doc, utt: Utterance, document: Document) -> list[tuple[Sig
         mods: list[str] = list(data["modifiers"])
         if data["dimension"] == "need" and data["type"] == "pain" and "past" in mods:
             mods.remove("past")  # a past incident ("we missed a renewal last quarter") is pain
+        negations = [r for r in data["reasons"] if r.startswith("cue:neg.")]
+        if data["dimension"] == "need" and negations and all(
+                r == "cue:neg.nobody" for r in negations) and "negation" in mods:
+            mods.remove("negation")  # "nobody flags at-risk accounts until it's too late"
         if DROP.intersection(mods):
             continue
         if "negation" in mods and not _apply_negation(data, doc):
@@ -184,6 +191,27 @@ def _dedupe(scored: list[tuple[Signal, int]]) -> list[Signal]:
     return sorted(kept, key=lambda s: (s.evidence.start, s.evidence.end, s.dimension, s.type))
 
 
+def _first_mentions(signals: list[Signal]) -> list[Signal]:
+    """A person named again later adds nothing unless the new mention brings a title: the
+    stakeholder map wants each person once, with the richest description first found."""
+    seen: dict[str, set[str]] = {}
+    kept: list[Signal] = []
+    for sig in signals:
+        value = sig.value if isinstance(sig.value, dict) else {}
+        name = value.get("name") if sig.dimension == "stakeholder" else None
+        if not name:
+            kept.append(sig)
+            continue
+        key = str(name).split()[0].lower()
+        title = str(value.get("title") or "")
+        titles = seen.get(key)
+        if titles is not None and (not title or title in titles):
+            continue
+        seen.setdefault(key, set()).add(title)
+        kept.append(sig)
+    return kept
+
+
 def _fresh_region(document: Document, utt: Utterance) -> int:
     """For emails, where the sign-off starts (the signature is not evidence)."""
     if document.kind != "email":
@@ -197,18 +225,18 @@ def extract(document: Document, *, nlp: Language | None = None) -> list[Signal]:
     pipeline = nlp or get_pipeline()
     known = _known_names(document)
     results: list[tuple[Signal, int]] = []
-    for utt in _units(document):
-        if utt.role == "rep" or not utt.text.strip():
-            continue
-        limit = min(_fresh_region(document, utt), _MAX_UTTERANCE)
-        text = utt.text[:limit]
+    units = [u for u in _units(document) if u.role != "rep" and u.text.strip()]
+    texts = [u.text[: min(_fresh_region(document, u), _MAX_UTTERANCE)] for u in units]
+    batch = MatchBatch(texts) if len(texts) > 1 else None
+    for index, (utt, text) in enumerate(zip(units, texts, strict=True)):
         doc = pipeline.make_doc(text)
         doc._.qualify_meta = {"known_names": known, "speaker": utt.speaker,
-                              "role": utt.role, "kind": document.kind}
+                              "role": utt.role, "kind": document.kind, "batch": batch,
+                              "batch_index": index}
         for _, proc in pipeline.pipeline:
             doc = proc(doc)
         results.extend(_signals_for(doc, utt, document))
-    signals = _dedupe(results)
+    signals = _first_mentions(_dedupe(results))
     for sig in signals:
         sig.evidence.check_against(document.text)
     return signals

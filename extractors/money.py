@@ -36,6 +36,55 @@ _PERIOD = [
 ]
 
 
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+          "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+          "eighty": 80, "ninety": 90, "a": 1, "few": 3, "couple": 2, "several": 3}
+_SPELLED = re.compile(
+    r"^(?:(?:about|around|roughly|some|somewhere around|under|up to|~)\s)?"
+    r"(?P<lo>[a-z -]+?)(?:\s?(?:-|to|or)\s?(?P<hi>[a-z -]+?))?\s"
+    r"(?P<mult>grand|thousand|k|quid|dollars|euros|pounds|bucks|hundred)?\s*$"
+)
+
+
+def _words_value(phrase: str) -> float | None:
+    """"twenty-five" -> 25, "a hundred and fifty" -> 150, "a few hundred" -> 300."""
+    total, current = 0.0, 0.0
+    seen = False
+    for word in re.split(r"[\s-]+", phrase.strip()):
+        if word in ("and", "of", ""):
+            continue
+        if word == "hundred":
+            current = (current or 1) * 100
+        elif word in _UNITS:
+            current += _UNITS[word]
+        else:
+            return None
+        seen = True
+    total += current
+    return total if seen else None
+
+
+def _spelled(low: str) -> tuple[float, float] | None:
+    """Amounts spelled out in words ("thirty to thirty-five thousand"), as (low, high)."""
+    if re.search(r"\d", low):
+        return None
+    text = re.sub(r"\b(?:a|per|/|an|each) (?:month|year|seat|user|office|location|site|"
+                  r"license|head)\b.*$", "", low).strip()
+    mult = 1
+    last = text.split()[-1] if text.split() else ""
+    if last in ("grand", "thousand", "k"):
+        mult, text = 1000, text.rsplit(" ", 1)[0]
+    elif last in ("quid", "dollars", "euros", "pounds", "bucks"):
+        text = text.rsplit(" ", 1)[0]
+    parts = re.split(r"\s?(?:\bto\b|\bor\b|(?<=[a-z])\s-\s|–)\s?", text)
+    values = [_words_value(re.sub(r"\ba (?=few|couple)", "", p)) for p in parts[:2]]
+    if not values or any(v is None for v in values):
+        return None
+    nums = [float(v) * mult for v in values if v is not None]
+    return nums[0], nums[-1]
+
+
 def _number(raw: str, suffix: str | None) -> float:
     value = float(raw.replace(",", ""))
     return value * _MULT.get((suffix or "").lower(), 1)
@@ -90,6 +139,13 @@ def normalize_money(text: str, after: str = "") -> dict[str, Any] | None:
         amount: float = 500_000
         return {"amount": amount, "currency": _currency(text, after),
                 "period": _period(text, after)}
+    words = _spelled(low)
+    if words is not None:
+        out_w: dict[str, Any] = {"amount": _clean(words[0]), "currency": _currency(text, after),
+                                 "period": _period(text, after)}
+        if words[1] > words[0]:
+            out_w["max"] = _clean(words[1])
+        return out_w
     for word, num in sorted(_WORD_NUM.items(), key=lambda kv: -len(kv[0])):
         match = re.search(rf"\b{word} (grand|thousand|k)\b", low)
         if match:

@@ -152,7 +152,15 @@ _SELF = re.compile(
 )
 
 
-_PAREN_AFTER = re.compile(rf"\b({NAME})\s\(((?:[A-Za-z][\w.&/ -]{{1,40}}))\)")
+_PAREN_AFTER = re.compile(rf"\b({NAME})\s\(((?:[A-Za-z][\w.&/ -]{{1,40}}))(?:,[^)]{{0,40}})?\)")
+_NAME_TEAM = re.compile(
+    rf"\b({NAME})'s\s(?:team|group|org|department|people|budget|call|sign-?off)\b"
+)
+_NAME_SAYS = re.compile(
+    rf"\b({NAME})\s(?:said|says|sent|mentioned|asked|wants|thinks|signs|approves|is going to|"
+    r"will|needs|owns|decides|chairs|handles|looks after|can do|has to|is (?:a bit |very |quite )?"
+    r"(?:skeptical|keen|excited|worried|nervous|on board|pushing)|agreed|prefers|likes|hates)\b"
+)
 _PAREN_BEFORE = re.compile(
     rf"(?i:\b(legal|infosec|info ?sec|security|it security|procurement|purchasing|finance|it|"
     rf"hr|ops|operations|compliance|sales|marketing|engineering|data)\s\((?:that'?s\s)?)"
@@ -161,10 +169,13 @@ _PAREN_BEFORE = re.compile(
 _NAME_DEPT = re.compile(
     rf"\b({NAME})\s(?:in|from|on|at|=)\s(?:the\s|our\s)?((?i:legal|infosec|it security|security|"
     rf"procurement|purchasing|finance|IT|HR|operations|compliance|engineering|the data team|"
-    rf"data team|admin))\b"
+    rf"data team|admin|my team|our team|the team|my side|our side|payroll|accounts payable|"
+    rf"facilities|ops|quality|risk|internal audit|audit|sales|marketing|support|"
+    rf"customer success|the board|treasury|tax))\b"
 )
 _NAME_RUNS = re.compile(
-    rf"\b({NAME})\s(?:runs|leads|heads(?: up)?|manages|chairs|oversees|"
+    rf"\b({NAME})(?:,\s(?:she|he)(?:'s|\sis)?)?\s(?:runs|leads|heads(?: up)?|manages|chairs|"
+    rf"oversees|"
     rf"will be (?:the|our)|is (?:the|our))\s((?:(?:the|our)\s)?(?:[\w&-]+\s?){{1,4}}?)"
     rf"(?=[,.;!?]|\s(?:and|at|for|so|on|who|but)\b|$)"
 )
@@ -173,9 +184,13 @@ _NOT_A_ROLE = re.compile(
     r"tool|one|call|budget|same|only|best)\b"
 )
 _SELF_ROLE = re.compile(
-    r"(?i:\b(?:i'?m|i am)\s(?:the|in|our|a|an)\s|\bi\s(?:lead|run|manage|head(?: up)?|own|"
-    r"oversee)\s(?:the\s|our\s)?)((?:[\w&-]+\s?){1,5}?)(?=[,.;!?]|\s(?:at|for|so|and|here|"
-    r"team)\b|$)"
+    r"(?i:\b(?:i'?m|i am)\s(?:still\s|now\s|also\s)?(?:the|in|our|a|an)\s|\bi\s(?:lead|run|"
+    r"manage|head(?: up)?|own|oversee|look after|coordinate|handle)\s(?:the\s|our\s)?)"
+    r"((?:[\w&-]+\s?){1,5}?)(?=[,.;!?]|\s(?:at|for|so|and|here|team)\b|$)"
+    r"|(?i:\b(?:i'?m|i am)\s(?:still\s|now\s|also\s|currently\s)?)((?:[\w&-]+\s){0,2}"
+    r"(?:director|manager|head|lead|superintendent|coordinator|officer|chief|vp|owner|founder|"
+    r"co-founder|controller|administrator|admin|analyst|engineer|counsel|treasurer|supervisor|"
+    r"principal)(?:\s(?:of|for)\s(?:the\s)?[\w&-]+)?)\b"
 )
 
 
@@ -234,15 +249,28 @@ def find_mentions(
         if looks_like_name(match.group(1), tools):
             add(Mention(start + match.start(), start + match.end(), "stakeholder.name_dept",
                         match.group(1), match.group(2).strip()))
+    for match in _NAME_TEAM.finditer(local):
+        if looks_like_name(match.group(1), tools):
+            add(Mention(start + match.start(), start + match.end(), "stakeholder.name_team",
+                        match.group(1), None))
+    for match in _NAME_SAYS.finditer(local):
+        name = match.group(1)
+        known = name in known_names or name.split()[0] in known_names
+        if looks_like_name(name, tools) and (known or " " in name or match.start() == 0 or
+                                             local[max(0, match.start() - 2):match.start()]
+                                             in (", ", "; ", "- ", "( ")):
+            add(Mention(start + match.start(), start + match.end(1), "stakeholder.name_says",
+                        name, None))
     for match in _NAME_RUNS.finditer(local):
         if looks_like_name(match.group(1), tools) and not _NOT_A_ROLE.search(match.group(2)):
             add(Mention(start + match.start(), start + match.end(), "stakeholder.name_runs",
                         match.group(1), match.group(2).strip()))
     for match in _SELF_ROLE.finditer(local):
-        if _NOT_A_ROLE.search(match.group(1)):
+        role_text = match.group(1) or match.group(2) or ""
+        if not role_text or _NOT_A_ROLE.search(role_text):
             continue
         add(Mention(start + match.start(), start + match.end(), "stakeholder.self_role", None,
-                    match.group(1).strip(), is_speaker=True))
+                    role_text.strip(), is_speaker=True))
     # "loop in Dana", "check with Raj Patel"
     for match in _VERB_NAME.finditer(local):
         name = match.group(1)

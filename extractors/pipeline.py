@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,10 +43,30 @@ def span_data(doc: Doc, group: str) -> list[dict[str, Any]]:
     return (doc._.qualify_data or {}).get(group, [])
 
 _PROCESS_ITEMS = {"questionnaire", "pen test", "vendor risk review"}
+_SKIP = (r"(?:with |from |to |off |on |at |into |of |in |our |the |a |an |using |by |for |you "
+         r"|against |up |also |still |now |both |either |them, |it, )*")
 _NAME_AFTER = re.compile(
-    r"^\s*(?:with |from |to |off |on |at |into |of |in |our |the |a |an |using |by |for )*"
-    r"((?:[A-Z][\w.&'-]*|[a-z]+[A-Z][\w.&'-]*)(?:\s[A-Z][\w.&'-]*)?)"
+    rf"^[\s,:(]*{_SKIP}((?:[A-Z][\w.&'-]*|[a-z]+[A-Z][\w.&'-]*|[a-z]+\d[\w-]*)"
+    r"(?:\s(?:[A-Z][\w.&'-]*|\d+))?)"
 )
+# in chats people write product names in lower case: one plain word right after the verb
+_LOWER_AFTER = re.compile(rf"^[\s,:(]*{_SKIP}([a-z][a-z0-9.-]{{3,}})\b(?!')")
+_NAME_BEFORE = re.compile(
+    r"(?:^|[\s(,;:])((?:[A-Z][\w.&-]*|[a-z]+[A-Z][\w.&-]*)(?:\s[A-Z][\w.&-]*)?)(?:'s)?"
+    r"(?:\s\([^)]{0,40}\))?,?\s*$"
+)
+_AND_NAME = re.compile(
+    r"^(?:\s*,\s*(?:and |or |& )?|\s+(?:and|or|&|plus|as well as)\s+)"
+    r"((?:[A-Z][\w.&'-]*|[a-z]+[A-Z][\w.&'-]*|[a-z]+\d[\w-]*)(?:\s[A-Z][\w.&'-]*)?)"
+)
+
+
+@lru_cache(maxsize=1)
+def _generic() -> frozenset[str]:
+    """Words that follow "we use" / "looking at" but are workflow or filler, never a vendor
+    (rules/competitors.toml, `generic`)."""
+    data = tomllib.loads((RULES_DIR / "competitors.toml").read_text(encoding="utf-8"))
+    return frozenset(w.lower() for w in data.get("generic", []))
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +93,52 @@ def load_tools() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
     )
 
 
+SEPARATOR = " ;.\n\x00\n.; "  # between utterances in a batch: rule patterns do not run across it
+
+
+class MatchBatch:
+    """Every rule's matches over all utterances of one document, found in one scan per rule.
+
+    Why: a regex call per rule per utterance cost more in call overhead than in scanning;
+    scanning the joined text once and slicing per utterance gives the same spans faster.
+    Matches that run across a separator are dropped.
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        self.offsets: list[int] = []
+        pos = 0
+        for t in texts:
+            self.offsets.append(pos)
+            pos += len(t) + len(SEPARATOR)
+        self.text = SEPARATOR.join(texts)
+        self.lower = lower_same_length(self.text)
+        self._cache: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
+
+    def spans(self, key: str, finder: Any, index: int, length: int) -> list[tuple[int, int]]:
+        """Spans of `finder(text, lower)` inside utterance `index`, relative to it."""
+        found = self._cache.get(key)
+        if found is None:
+            pairs = [m.span() for m in finder(self.text, self.lower)]
+            found = ([a for a, _ in pairs], pairs)
+            self._cache[key] = found
+        starts, pairs = found
+        if not pairs:
+            return []
+        base = self.offsets[index]
+        lo = bisect_left(starts, base)
+        hi = bisect_left(starts, base + length + 1)
+        return [(a - base, b - base) for a, b in pairs[lo:hi] if b <= base + length]
+
+
+def _matches(meta: dict[str, Any], key: str, finder: Any, text: str,
+             lowered: str | None) -> list[tuple[int, int]]:
+    """Rule matches in one utterance, from the document batch when there is one."""
+    batch = meta.get("batch")
+    if batch is not None and batch.lower is not None and lowered is not None:
+        return batch.spans(key, finder, meta["batch_index"], len(text))
+    return [m.span() for m in finder(text, lowered)]
+
+
 def _span(doc: Doc, start: int, end: int, group: str, data: dict[str, Any]) -> None:
     """Add a span (char offsets in the utterance) with its data to a span group."""
     span = doc.char_span(start, end, label=data.get("rule_id", ""), alignment_mode="expand")
@@ -89,6 +156,35 @@ def make_segment(nlp: Language, name: str) -> QualifySegment:
     return QualifySegment()
 
 
+_PUNCT_BREAK = re.compile(r"(?<=[.!?])[.!?\"')\]]*\s+(?=\S)")
+_WORD_BEFORE = re.compile(r"(\S+)$")
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    """Tokens ending in a full stop that spaCy's English tokenizer keeps whole ("Dr.")."""
+    rules = spacy.blank("en").tokenizer.rules or {}
+    known = {k.lower() for k in rules if k.endswith(".") and len(k) > 1}
+    return frozenset(known | {"dir.", "mgr.", "sr.", "jr.", "dept.", "approx.", "assoc.",
+                              "asst.", "univ.", "vs."})
+
+
+def punctuation_breaks(text: str) -> list[int]:
+    """Where spaCy's rule-based sentencizer would start sentences (after . ! ? and a space,
+    except after abbreviations and initials), computed with one regex instead of a pass
+    over Token objects, which was a fifth of the extraction time."""
+    abbreviations = _abbreviations()
+    out = []
+    for match in _PUNCT_BREAK.finditer(text):
+        before = _WORD_BEFORE.search(text, 0, match.start())
+        word = before.group(1).lower() if before else ""
+        word = word.rstrip("\"')]").lstrip("\"'([")
+        if word in abbreviations or re.fullmatch(r"(?:[a-z]\.)+", word):
+            continue
+        out.append(match.end())
+    return out
+
+
 class QualifySegment:
     """Computes doc._.qualify_sents and doc._.qualify_clauses as char spans."""
 
@@ -96,7 +192,10 @@ class QualifySegment:
         text = doc.text
         doc._.qualify_meta = {**(doc._.qualify_meta or {}), "text": text,
                               "lower": lower_same_length(text)}
-        breaks = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else []
+        if doc.has_annotation("SENT_START"):
+            breaks = [s.start_char for s in doc.sents]
+        else:
+            breaks = punctuation_breaks(text)
         sents = split_sentences(text, hard_breaks=breaks)
         doc._.qualify_sents = sents
         doc._.qualify_clauses = [
@@ -128,8 +227,7 @@ class QualifyEntities:
         taken: dict[str, list[tuple[int, int]]] = {}
         for rule in self.rules:
             spans = taken.setdefault(rule.label, [])
-            for match in rule.finditer(text, lowered):
-                a, b = match.span()
+            for a, b in _matches(meta, "e:" + rule.id, rule.finditer, text, lowered):
                 while b > a and text[b - 1] in " ,.":
                     b -= 1
                 if b <= a or any(a < y and x < b for x, y in spans):
@@ -139,12 +237,15 @@ class QualifyEntities:
                                             "start": a, "end": b, "value": rule.value})
         _, loose, strict = self.tools
         tool_spans = taken.setdefault("TOOL", [])
-        for pattern, target in ((loose, lowered if lowered is not None else text.lower()),
-                                (strict, text)):
+        for key, pattern, use_lower in (("t:loose", loose, True), ("t:strict", strict, False)):
+            target = (lowered if lowered is not None else text.lower()) if use_lower else text
             if len(target) != len(text):
                 continue
-            for match in pattern.finditer(target):
-                a, b = match.span()
+
+            def finder(t: str, low: str | None, p: Any = pattern, u: bool = use_lower) -> Any:
+                return p.finditer(low if u and low is not None else (t.lower() if u else t))
+
+            for a, b in _matches(meta, key, finder, text, lowered):
                 if any(a < y and x < b for x, y in tool_spans):
                     continue
                 tool_spans.append((a, b))
@@ -214,24 +315,71 @@ class QualifyTriggers:
         self.rules = rules.signals
         self.tools = load_tools()[0]
 
-    def _name_near(self, doc: Doc, a: int, b: int, clause: tuple[int, int]) -> str | None:
+    def _name_near(self, doc: Doc, a: int, b: int, clause: tuple[int, int],
+                   before: bool = False) -> str | None:
+        """The vendor a competition trigger is about: a known tool, else a capitalised name
+        right after the trigger (or right before it for "X quoted us"), else, in chats and
+        all-lowercase text, one plain word after the verb that is not a generic word."""
+        from extractors.people import STOP_NAMES
+
         tools = entities_in(doc, "TOOL", clause[0], clause[1])
         tools += entities_in(doc, "ORG", clause[0], clause[1])
         after = [t for t in tools if t["start"] >= b - 1]
-        if after:
+        if after and not before:
             return min(after, key=lambda t: t["start"])["value"]
-        match = _NAME_AFTER.match(self._text[b : clause[1]])
-        if match:
-            name = match.group(1)
-            first = name.split()[0]
-            from extractors.people import STOP_NAMES
 
-            if first not in STOP_NAMES and first.lower() not in {
-                "excel", "sheets", "spreadsheets", "email", "slack", "google", "notion"}:
-                return name
+        def usable(name: str) -> bool:
+            first = name.split()[0]
+            return first not in STOP_NAMES and first.lower() not in _generic() and not any(
+                p in STOP_NAMES for p in name.split()[1:])
+
+        if before:
+            prior = [t for t in tools if t["end"] <= a + 1]
+            if prior:
+                return max(prior, key=lambda t: t["end"])["value"]
+            found = _NAME_BEFORE.search(self._text[clause[0] : a])
+            if found:
+                name = found.group(1)
+                parts = name.split()
+                if len(parts) > 1 and parts[0] in STOP_NAMES:
+                    name = parts[1]  # "Our Fivelane contract": the name, not the determiner
+                if usable(name):
+                    return name
+            return None
+        match = _NAME_AFTER.match(self._text[b : clause[1]])
+        if match and usable(match.group(1)):
+            return match.group(1).rstrip(".")
         if tools:
             return tools[0]["value"]
+        clause_text = self._text[clause[0] : clause[1]]
+        if self._kind == "chat" or not any(ch.isupper() for ch in clause_text):
+            low = _LOWER_AFTER.match(self._text[b : clause[1]])
+            if low and low.group(1).rstrip(".") not in _generic() and not low.group(1).endswith(
+                    "ing"):
+                return low.group(1).rstrip(".")
         return None
+
+    def _more_names(self, name: str, b: int, c1: int) -> list[tuple[str, int]]:
+        """Names listed after the first one ("Clari, Gong and Aviso"), with their offsets:
+        each listed vendor is its own competition signal."""
+        from extractors.people import STOP_NAMES
+
+        at = self._text.find(name, b, c1)
+        if at < 0:
+            return []
+        out: list[tuple[str, int]] = []
+        pos = at + len(name)
+        while len(out) < 5:
+            match = _AND_NAME.match(self._text[pos:c1])
+            if not match:
+                break
+            extra = match.group(1).rstrip(".")
+            first = extra.split()[0]
+            if first in STOP_NAMES or first.lower() in _generic():
+                break
+            out.append((extra, pos + match.start(1)))
+            pos += match.end(1)
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         meta = doc._.qualify_meta or {}
@@ -240,6 +388,7 @@ class QualifyTriggers:
         doc.spans[TRIGGERS] = []
         doc._.qualify_data[TRIGGERS] = []
         self._text = text
+        self._kind = meta.get("kind", "")
         ents = span_data(doc, ENTITIES)
         clauses = doc._.qualify_clauses
         for rule in self.rules:
@@ -247,7 +396,8 @@ class QualifyTriggers:
                 matches = [(e["start"], e["end"], e)
                            for e in _ents_in(ents, rule.entity, 0, len(text))]
             else:
-                matches = [(m.start(), m.end(), None) for m in rule.finditer(text, lowered)]
+                matches = [(a, b, None) for a, b in _matches(meta, "s:" + rule.id,
+                                                                 rule.finditer, text, lowered)]
             for a, b, ent in matches:
                 if b <= a:
                     continue
@@ -275,10 +425,22 @@ class QualifyTriggers:
                     c0, c1 = _item_segment(doc, ent, c0, c1)
                     data["start"], data["end"] = c0, c1
                 if rule.normalizer == "competitor":
-                    name = self._name_near(doc, a, b, (c0, c1))
+                    name = self._name_near(doc, a, b, (c0, c1), before=rule.name_before)
                     if name is None and rule.requires_name:
                         continue
                     data["value"] = {"name": name} if name else None
+                    more = self._more_names(name, b, c1) if name and not rule.name_before else []
+                    if more:
+                        bounds = [c0] + [p for _, p in more] + [c1]
+                        names = [name] + [n for n, _ in more]
+                        for i, each in enumerate(names):
+                            part = {**data, "value": {"name": each}, "start": bounds[i],
+                                    "end": bounds[i + 1], "modifiers": [],
+                                    "reasons": list(data["reasons"])}
+                            if i:
+                                part["t_start"], part["t_end"] = bounds[i], bounds[i] + len(each)
+                            _span(doc, bounds[i], bounds[i + 1], TRIGGERS, part)
+                        continue
                 _span(doc, c0, c1, TRIGGERS, data)
         return doc
 
@@ -379,10 +541,8 @@ def _build(model: str | None) -> Language:
             nlp = None
     if nlp is None:
         nlp = spacy.blank("en")
-    if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names and (
-        "senter" not in nlp.pipe_names
-    ):
-        nlp.add_pipe("sentencizer")
+    # without a parser or senter, qualify_segment finds sentence ends itself (same rule as
+    # spaCy's sentencizer, much faster)
     for name in COMPONENTS:
         nlp.add_pipe(name)
     return nlp

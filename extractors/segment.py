@@ -10,7 +10,11 @@ import re
 
 Span = tuple[int, int]
 
-_SENT_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9$£€])|\n+|(?<=[.!?])\s*$"
+_ABBREV = ("Dir", "Mgr", "Sr", "Jr", "Dept", "Mr", "Ms", "Mrs", "Dr", "St", "vs", "approx", "Inc",
+           "Ltd", "Corp", "Assoc", "Asst", "Gov", "Univ")
+_NOT_ABBREV = "".join(rf"(?<!\b{a}\.)" for a in _ABBREV)
+_SENT_BREAK = re.compile(rf"(?<=[.!?]){_NOT_ABBREV}[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9$£€])|"
+                         r"\n+|(?<=[.!?])\s*$"
                          r"|\s+(?:[-*•·]|\d+[.)])\s+(?=\S)|(?<=[!?])\s+")
 _CLAUSE_BREAK = re.compile(
     r";\s*|\s+[-–—]+\s+|,\s+(?=(?:but|and|so|although|though|because|which|while|whereas|"

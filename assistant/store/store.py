@@ -20,7 +20,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlite_utils
 
-from assistant.store import chain, rows
+from assistant.store import chain, rows, vouch
 from assistant.store.connect import MEMORY, create_private, translate, translated
 from assistant.store.errors import DuplicateError, InvalidInputError, NotFoundError, StoreError
 from assistant.store.fts import MARK_END, MARK_START, fts_query
@@ -142,6 +142,56 @@ class Store:
 
     # ----------------------------------------------------------------- events
 
+    def _vouch(self, *keys: str) -> dict[str, Any]:
+        """Digests of the rows an event records, read inside the caller's transaction."""
+        return vouch.vouch(self._conn, *keys)
+
+    @_guarded
+    def seal(self, keys: Sequence[str], *, actor: str, reason: str) -> Event:
+        """Vouch for rows no event recorded yet (written by an older qualify), as they are now.
+
+        The caller picks the keys (only unvouched ones); the `seal` event names who and why.
+        """
+        if not actor.strip() or not reason.strip():
+            raise InvalidInputError("a seal needs who does it (by) and a reason")
+        with self._write():
+            owners = vouch.current_keys(self._conn)
+            return self._append_event(
+                "seal",
+                actor,
+                None,
+                {
+                    "reason": reason,
+                    "owners": {key: owners.get(key) for key in keys},
+                    **self._vouch(*keys),
+                },
+            )
+
+    @_guarded
+    def audit_state(self) -> tuple[int | None, list[Event], dict[str, tuple[str | None, Any]]]:
+        """(first broken event id, all events, row digests) read in one snapshot, so that a
+        write by another process half-way through cannot look like tampering."""
+        self._conn.execute("BEGIN")
+        try:
+            found = self._all("SELECT * FROM events ORDER BY id")
+            seq = self._one("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
+            broken = chain.first_broken(found, seq["seq"] if seq else 0)
+            digests = {
+                key: (lead_id, vouch.key_digest(self._conn, key))
+                for key, lead_id in vouch.current_keys(self._conn).items()
+            }
+        finally:
+            self._conn.execute("COMMIT")
+        return broken, [rows.event_from_row(row) for row in found], digests
+
+    @_guarded
+    def row_digests(self) -> dict[str, tuple[str | None, Any]]:
+        """Every vouchable unit of state now: key -> (lead id, digest). See store.vouch."""
+        return {
+            key: (lead_id, vouch.key_digest(self._conn, key))
+            for key, lead_id in vouch.current_keys(self._conn).items()
+        }
+
     def _append_event(
         self, kind: str, actor: str, lead_id: str | None, payload: dict[str, Any]
     ) -> Event:
@@ -211,7 +261,12 @@ class Store:
             if existing is None:
                 created = lead.created_at or self._clock()
                 self._insert("leads", rows.lead_to_row(lead, created))
-                self._append_event("add_lead", actor, lead.id, {"name": lead.name})
+                self._append_event(
+                    "add_lead",
+                    actor,
+                    lead.id,
+                    {"name": lead.name, **self._vouch(f"lead:{lead.id}")},
+                )
             else:
                 if not update:
                     raise DuplicateError(
@@ -229,7 +284,10 @@ class Store:
                     )
                     overrides = {k: new_row[k] for k in ("segment", "stage") if k in changed}
                     self._append_event(
-                        "update_lead", actor, lead.id, {"fields": changed, **overrides}
+                        "update_lead",
+                        actor,
+                        lead.id,
+                        {"fields": changed, **overrides, **self._vouch(f"lead:{lead.id}")},
                     )
             stored = self._one("SELECT * FROM leads WHERE id = ?", (lead.id,))
         assert stored is not None
@@ -248,6 +306,139 @@ class Store:
             rows.lead_from_row(row)
             for row in self._all("SELECT * FROM leads ORDER BY created_at, id")
         ]
+
+    @_guarded
+    def set_stage(
+        self, lead_id: str, stage: str | None, *, reason: str, by: str
+    ) -> tuple[LeadRow, str | None]:
+        """A human stage override (None clears it) with an `override` event saying who and why.
+
+        Returns (the lead after the change, the previous override).
+        """
+        if not by.strip() or not reason.strip():
+            raise InvalidInputError("a stage override needs a reason and who made it (by)")
+        with self._write():
+            row = self._one("SELECT * FROM leads WHERE id = ?", (lead_id,))
+            if row is None:
+                raise NotFoundError(f"unknown lead {lead_id!r}; add it first (qualify lead add)")
+            previous = row["stage"]
+            self._conn.execute("UPDATE leads SET stage = ? WHERE id = ?", (stage, lead_id))
+            self._append_event(
+                "override",
+                by,
+                lead_id,
+                {
+                    "field": "stage",
+                    "stage": stage,
+                    "previous": previous,
+                    "reason": reason,
+                    **self._vouch(f"lead:{lead_id}"),
+                },
+            )
+            stored = self._one("SELECT * FROM leads WHERE id = ?", (lead_id,))
+        assert stored is not None
+        return rows.lead_from_row(stored), previous
+
+    @_guarded
+    def import_lead(
+        self,
+        lead: LeadRow,
+        documents: Sequence[tuple[Document, Sequence[tuple[int, Signal, bool]]]],
+        reviews: Sequence[tuple[int, Review]] = (),
+        snapshots: Sequence[Snapshot] = (),
+        stakeholders: Sequence[Stakeholder] = (),
+        *,
+        actor: str = "system",
+        source: dict[str, Any] | None = None,
+    ) -> dict[str, int]:
+        """Write a whole lead from an export in one transaction, with one `import` event.
+
+        `documents` pairs each document with (old signal id, signal, retired) triples; reviews
+        name the old signal id and are re-attached to the new one. Stakeholder mentions name
+        documents by their position in `documents`. The lead id must be free.
+        """
+        with self._write():
+            if self._one("SELECT 1 AS ok FROM leads WHERE id = ?", (lead.id,)) is not None:
+                raise DuplicateError(
+                    f"lead {lead.id!r} already exists; delete it first or import elsewhere"
+                )
+            now = self._clock()
+            self._insert("leads", rows.lead_to_row(lead, lead.created_at or now))
+            keys = [f"lead:{lead.id}"]
+            signal_ids: dict[int, int] = {}
+            doc_ids: list[int] = []
+            for document, signals in documents:
+                _check_evidence([sig for _, sig, _ in signals], document.text)
+                doc_id = self._insert("documents", rows.document_to_row(lead.id, document, now))
+                doc_ids.append(doc_id)
+                for utt in document.utterances:
+                    self._insert("utterances", rows.utterance_to_row(doc_id, utt))
+                for old_id, signal, retired in signals:
+                    row = rows.signal_to_row(
+                        signal,
+                        document_id=doc_id,
+                        lead_id=lead.id,
+                        run_id="import",
+                        created_at=rows.to_ts(now),
+                    )
+                    row["retired_at"] = rows.to_ts(now) if retired else None
+                    signal_ids[old_id] = self._insert("signals", row)
+                keys += [f"document:{doc_id}", f"signals:{doc_id}"]
+            for old_id, review in reviews:
+                if old_id not in signal_ids:
+                    raise InvalidInputError(f"review {review.id} names unknown signal {old_id}")
+                review_id = self._insert(
+                    "reviews",
+                    {
+                        "signal_id": signal_ids[old_id],
+                        "action": review.action,
+                        "value": rows.dumps(review.value) if review.value is not None else None,
+                        "reason": review.reason,
+                        "by": review.by,
+                        "at": rows.to_ts(review.at),
+                    },
+                )
+                keys.append(f"review:{review_id}")
+            for snap in snapshots:
+                snap_id = self._insert(
+                    "score_snapshots",
+                    {
+                        "lead_id": lead.id,
+                        "at": rows.to_ts(snap.at),
+                        "total": float(snap.total),
+                        "stage": snap.stage,
+                        "model_version": snap.model_version,
+                        "inputs_hash": snap.inputs_hash,
+                        "score": rows.dumps(snap.score),
+                    },
+                )
+                keys.append(f"snapshot:{snap_id}")
+            for person in stakeholders:
+                mentions = []
+                for m in person.mentions:
+                    if not 0 <= m.document_id < len(doc_ids):
+                        raise InvalidInputError(
+                            f"stakeholder {person.name!r} names unknown document {m.document_id}"
+                        )
+                    mentions.append(m.model_copy(update={"document_id": doc_ids[m.document_id]}))
+                moved = person.model_copy(update={"mentions": tuple(mentions)})
+                self._insert("stakeholders", rows.stakeholder_to_row(lead.id, moved))
+            if stakeholders:
+                keys.append(f"stakeholders:{lead.id}")
+            counts = {
+                "documents": len(doc_ids),
+                "signals": len(signal_ids),
+                "reviews": len(reviews),
+                "snapshots": len(snapshots),
+                "stakeholders": len(stakeholders),
+            }
+            self._append_event(
+                "import",
+                actor,
+                lead.id,
+                {"counts": counts, "source": source or {}, **self._vouch(*keys)},
+            )
+        return counts
 
     @_guarded
     def delete_lead(
@@ -344,6 +535,7 @@ class Store:
                     "utterances": len(document.utterances),
                     "signals": len(signals),
                     "run_id": run,
+                    **self._vouch(f"document:{doc_id}", f"signals:{doc_id}"),
                 },
             )
         return doc_id, True
@@ -474,7 +666,12 @@ class Store:
                 "reextract",
                 actor,
                 doc["lead_id"],
-                {"document_id": document_id, "run_id": run_id, **counts},
+                {
+                    "document_id": document_id,
+                    "run_id": run_id,
+                    **counts,
+                    **self._vouch(f"signals:{document_id}"),
+                },
             )
         return counts
 
@@ -521,6 +718,7 @@ class Store:
                     "action": action,
                     "value": value,
                     "reason": reason,
+                    **self._vouch(f"review:{row['id']}"),
                 },
             )
         return rows.review_from_row(row)
@@ -582,6 +780,7 @@ class Store:
                     "total": float(total),
                     "stage": stage,
                     "model_version": model_version,
+                    **self._vouch(f"snapshot:{snapshot_id}"),
                 },
             )
         return snapshot_id, True
@@ -622,7 +821,12 @@ class Store:
                 )
                 changed.append(person.key)
             if changed:
-                self._append_event("stakeholders", actor, lead_id, {"keys": changed})
+                self._append_event(
+                    "stakeholders",
+                    actor,
+                    lead_id,
+                    {"keys": changed, **self._vouch(f"stakeholders:{lead_id}")},
+                )
             found = self._all(
                 "SELECT * FROM stakeholders WHERE lead_id = ? ORDER BY key", (lead_id,)
             )

@@ -1,0 +1,1 @@
+"""One module per screen: pipeline, lead, paste/ingest, discovery, audit, help, dialogs."""

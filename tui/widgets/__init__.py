@@ -1,0 +1,1 @@
+"""Reusable widgets: the virtual lead table, the score gauge, highlighted documents."""
