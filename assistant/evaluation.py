@@ -21,6 +21,7 @@ from rich.table import Table
 
 from extractors import extract
 from extractors.baseline import keyword_signals
+from extractors.hybrid import extract_hybrid
 from extractors.schema import DIMENSIONS, Document, Signal
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,6 +143,15 @@ class EvalReport(BaseModel):
     skipped: list[str] = Field(default_factory=list)
     system: SystemReport
     baseline: SystemReport
+    hybrid: SystemReport | None = None
+    hybrid_note: str | None = None
+
+    @property
+    def recall_gain(self) -> float | None:
+        """Recall points the model adds over rules alone (the ablation), if it ran."""
+        if self.hybrid is None:
+            return None
+        return self.hybrid.micro.recall - self.system.micro.recall
 
     @property
     def precision_gain(self) -> float:
@@ -169,6 +179,11 @@ class EvalReport(BaseModel):
             "unlocated": self.unlocated, "skipped": self.skipped,
             "extractor": sysjson(self.system), "baseline": sysjson(self.baseline),
             "precision_gain": round(self.precision_gain, 4),
+            "ablation": None if self.hybrid is None else {
+                "rules_plus_model": sysjson(self.hybrid),
+                "recall_gain": round(self.recall_gain or 0.0, 4),
+            },
+            "ablation_note": self.hybrid_note,
         }
 
 
@@ -362,10 +377,16 @@ def evaluate_folders(
     folders: Sequence[Path],
     split: str = "custom",
     extractor: Callable[[Document], list[Signal]] = extract,
+    *,
+    with_model: bool = False,
 ) -> EvalReport:
-    """Evaluate the extractor and the baseline on gold folders."""
+    """Evaluate the extractor and the baseline on gold folders; with_model adds the ablation
+    (rules + semantic model on the same documents)."""
     sys_dim, sys_err = _system("rules")
     base_dim, base_err = _system("baseline")
+    hyb_dim, hyb_err = _system("rules + model")
+    hybrid_note: str | None = None
+    model_ok = with_model
     documents = labels = 0
     unlocated: list[str] = []
     skipped: list[str] = []
@@ -397,19 +418,49 @@ def evaluate_folders(
                             sys_err)
             _score_document(name, document.text, located, keyword_signals(document),
                             base_dim, base_err)
+            if model_ok:
+                hybrid_signals, hybrid_note = extract_hybrid(document)
+                if hybrid_note is not None:
+                    model_ok = False  # model unavailable: no half-measured ablation
+                    continue
+                _score_document(name, document.text, located, hybrid_signals, hyb_dim,
+                                hyb_err)
     return EvalReport(
         split=split, documents=documents, gold_labels=labels, unlocated=unlocated,
         skipped=skipped, system=_finish("rules", sys_dim, sys_err),
         baseline=_finish("keyword baseline", base_dim, base_err),
+        hybrid=_finish("rules + model", hyb_dim, hyb_err) if model_ok else None,
+        hybrid_note=hybrid_note,
     )
 
 
-def evaluate(split: str = "dev", root: Path | None = None) -> EvalReport:
+def evaluate(
+    split: str = "dev", root: Path | None = None, *, with_model: bool = False
+) -> EvalReport:
     """Evaluate one split: "dev", "test" or "all"."""
     if split not in SPLITS:
         raise EvalError(f"unknown split {split!r}; use one of: {', '.join(SPLITS)}")
     base = root or ROOT
-    return evaluate_folders([base / f for f in SPLITS[split]], split=split)
+    return evaluate_folders([base / f for f in SPLITS[split]], split=split,
+                            with_model=with_model)
+
+
+def format_ablation(report: EvalReport) -> Table | str:
+    """Rules alone against rules + model: the recall the model adds and what it costs."""
+    if report.hybrid is None:
+        return f"[yellow]ablation not run: {report.hybrid_note or 'model switched off'}[/yellow]"
+    table = Table(title="ablation: rules alone vs rules + model")
+    for col in ("dimension", "rules P", "rules R", "rules F1", "+model P", "+model R",
+                "+model F1", "recall gain"):
+        table.add_column(col, justify="right" if col != "dimension" else "left")
+    for dim in [*DIMENSIONS, "micro"]:
+        r = report.system.micro if dim == "micro" else report.system.per_dimension[dim]
+        h = report.hybrid.micro if dim == "micro" else report.hybrid.per_dimension[dim]
+        table.add_row(dim, f"{r.precision:.2f}", f"{r.recall:.2f}", f"{r.f1:.2f}",
+                      f"{h.precision:.2f}", f"{h.recall:.2f}", f"{h.f1:.2f}",
+                      f"{(h.recall - r.recall) * 100:+.1f}",
+                      style="bold" if dim == "micro" else None)
+    return table
 
 
 def format_report(report: EvalReport, *, show_errors: bool = False) -> Group:
@@ -431,6 +482,8 @@ def format_report(report: EvalReport, *, show_errors: bool = False) -> Group:
         )
     parts: list[Any] = [table, f"precision gain over keyword baseline: "
                                f"{report.precision_gain * 100:+.1f} points"]
+    if report.hybrid is not None or report.hybrid_note:
+        parts.append(format_ablation(report))
     if report.unlocated:
         parts.append(f"[yellow]{len(report.unlocated)} gold quote(s) not found in the parsed "
                      f"text (see --json)[/yellow]")

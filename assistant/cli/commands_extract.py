@@ -116,14 +116,19 @@ def eval_command(
     split: str = typer.Option("test", "--split", help="dev, test or all."),
     show_errors: bool = typer.Option(False, "--errors", help="List false positives/negatives."),
     as_json: bool = typer.Option(False, "--json"),
+    ablation: bool = typer.Option(
+        True, "--ablation/--rules-only",
+        help="Also run rules + model and show the recall the model adds (needs the model).",
+    ),
 ) -> None:
-    """Precision, recall and F1 per dimension on the labeled corpus, against a keyword baseline."""
+    """Precision, recall and F1 per dimension on the labeled corpus, against a keyword baseline,
+    with the rules-vs-model ablation."""
     from assistant.evaluation import EvalError, evaluate, format_report
 
     if split not in {"dev", "test", "all"}:
         fail(f"--split {split!r}: use dev, test or all")
     try:
-        report = evaluate(split)
+        report = evaluate(split, with_model=ablation and state.settings().use_model)
     except EvalError as exc:
         fail(str(exc))
     if as_json:
