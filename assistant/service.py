@@ -490,6 +490,11 @@ class Service:
             return False
         return True
 
+    def warm_up(self) -> bool:
+        """Load the model ahead of its first use; call it from a background thread at start-up
+        so the first paste or answer does not wait for torch to import. False if rules-only."""
+        return self._model_ready()
+
     def embed_document(self, document_id: int, document: Document) -> int:
         """Store one vector per utterance (derived data) for semantic search."""
         if not document.utterances or not self._model_ready():

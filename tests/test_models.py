@@ -260,3 +260,23 @@ def test_int8_quantized_model_stays_close_to_fp32() -> None:
     texts = ["We need SOC 2 Type II before signing.", "Budget is approved for FY27."]
     cos = (emb.embed(texts) * q8.embed(texts)).sum(axis=1)
     assert (cos > 0.8).all()
+
+
+def test_warm_up_without_a_model_says_rules_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.service import Service
+    from assistant.settings import Settings
+
+    monkeypatch.setenv("QUALIFY_MODEL_DIR", str(tmp_path / "no-such-model"))
+    svc = Service(Settings(db=tmp_path / "q.db"))
+    try:
+        assert svc.warm_up() is False
+        assert svc.model_note is not None and svc.model_note.startswith("rules only")
+    finally:
+        svc.close()
+    off = Service(Settings(db=tmp_path / "q2.db", use_model=False))
+    try:
+        assert off.warm_up() is False
+    finally:
+        off.close()

@@ -53,6 +53,9 @@ class QualifyApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(PipelineScreen())
         self._check_size(self.size.width, self.size.height)
+        if self.service.settings.use_model:
+            # model imports take ~3 s: do them while the rep reads the pipeline
+            self.run_worker(self.service.warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     # -- shared state ------------------------------------------------------------------------
     def mark_dirty(self, lead_id: str) -> None:

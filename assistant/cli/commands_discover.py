@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 
 import typer
 
@@ -63,6 +64,8 @@ def discover(
 
     svc = state.service()
     session = DiscoverySession(svc, lead_id, framework=framework, by=by)
+    if svc.settings.use_model:  # the model imports while the rep reads the first question
+        threading.Thread(target=svc.warm_up, name="qualify-warm-up", daemon=True).start()
     start = session.score()
     _echo(f"{lead_id}: score {start.total}, stage {start.stage} ({start.segment})")
     if start.blocking_gate:
