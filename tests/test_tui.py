@@ -225,6 +225,23 @@ async def test_paste_bad_input_is_refused_with_a_message(svc: Service) -> None:
         assert any("MB" in n.message for n in app._notifications)
 
 
+async def test_a_pasted_transcript_lands_once(svc: Service) -> None:
+    from textual import events
+
+    app = app_for(svc)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_ingest(None)
+        await settle(pilot)
+        area = app.screen.query_one("#paste")
+        area.focus()
+        await pilot.pause()
+        pasted = "Olga Brandt: finance carved out 90k for this.\nSam Rivera: Great.\n"
+        app.post_message(events.Paste(pasted))  # as the terminal driver delivers it
+        await pilot.pause()
+        assert area.text == pasted
+
+
 # -- discovery --------------------------------------------------------------------------------
 async def test_discovery_answer_changes_the_score(svc: Service) -> None:
     pytest.importorskip("assistant.discovery")

@@ -30,15 +30,16 @@ class PasteArea(TextArea):
     """A TextArea that refuses a paste too large to preview, before it lands in the buffer."""
 
     async def _on_paste(self, event: events.Paste) -> None:
+        # Textual calls the handler of every class in the MRO, so TextArea's own _on_paste
+        # runs after this one unless prevented (no super() call). The event must not bubble:
+        # the app hands a bubbled paste to the focused widget again, pasting it twice.
+        event.stop()
         if len(event.text) > views.PASTE_LIMIT_CHARS:
-            event.stop()
             event.prevent_default()
             try:
                 views.check_paste(event.text)
             except views.ViewError as exc:
                 self.app.notify(str(exc), title="error", severity="error", timeout=10)
-            return
-        await super()._on_paste(event)
 
 
 def preview_text(preview: views.Preview) -> Text:
