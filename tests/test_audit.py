@@ -9,22 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from tests.cli_helpers import ok, rules_only, run
 
 
 @pytest.fixture(autouse=True)
 def _fast(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("QUALIFY_USE_MODEL", "0")
-    monkeypatch.setenv("QUALIFY_DATA_DIR", str(tmp_path / "data"))
-
-
-def run(runner: CliRunner, db: Path, *args: str):
-    return runner.invoke(app, ["--db", str(db), *args])
-
-
-def ok(result) -> str:
-    assert result.exit_code == 0, result.output
-    return result.output
+    rules_only(monkeypatch, tmp_path)
 
 
 def clean_error(result, *needles: str) -> None:
