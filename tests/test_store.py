@@ -115,7 +115,7 @@ def count(st: Store, table: str) -> int:
 
 
 def test_schema_tables_columns_and_foreign_keys(db: Store) -> None:
-    assert db.schema_version == store.SCHEMA_VERSION == 3
+    assert db.schema_version == store.SCHEMA_VERSION == 4
     names = set(db.db.table_names())
     for table in (
         "leads",
@@ -127,9 +127,9 @@ def test_schema_tables_columns_and_foreign_keys(db: Store) -> None:
         "score_snapshots",
         "events",
         "documents_fts",
-        "utterances_fts",
     ):
         assert table in names
+    assert "utterances_fts" not in names  # one text index: documents
     columns = db.db["signals"].columns_dict
     for column in (
         "document_id",
@@ -182,7 +182,7 @@ def test_open_creates_file_private_with_parents_and_wal(tmp_path: Path) -> None:
     st.close()
     # Reopening is a no-op migration that keeps the data.
     again = store.open(path)
-    assert again.schema_version == 3
+    assert again.schema_version == 4
     assert [lead.id for lead in again.list_leads()] == ["acme"]
     again.close()
 
@@ -244,7 +244,7 @@ def test_migrates_a_v1_file_and_keeps_its_data(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
     _write_v1(path)
     st = store.open(path)
-    assert st.schema_version == 3
+    assert st.schema_version == 4
     assert "retired_at" in st.db["signals"].columns_dict
     [signal] = st.signals_for_lead("old")
     assert signal.signal.evidence.quote == "50k" and not signal.retired
@@ -287,7 +287,7 @@ def test_refuses_a_newer_schema_without_touching_it(tmp_path: Path) -> None:
     with pytest.raises(SchemaTooNewError) as info:
         store.open(path)
     assert str(info.value) == (
-        "database schema v7 is newer than this qualify (v3); upgrade qualify"
+        "database schema v7 is newer than this qualify (v4); upgrade qualify"
     )
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 7
@@ -661,3 +661,14 @@ def test_store_can_be_used_from_a_worker_thread(db: Store) -> None:
     ids = [event.id for event in events]
     assert len(set(ids)) == 6
     assert db.verify_chain() is None
+
+
+def test_best_passage_picks_the_turn_with_most_terms_ignoring_case_and_accents() -> None:
+    from assistant.store.fts import best_passage
+
+    turns = ["We use Excel today.", "Security review takes weeks.", "The SÉCURITÉ review too."]
+    assert best_passage("security review", turns) == 1
+    assert best_passage("securite", turns) == 2
+    assert best_passage("secur*", turns) == 1  # prefix; the earliest of equal matches
+    assert best_passage("budget", turns) is None
+    assert best_passage("***", turns) is None

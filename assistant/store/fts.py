@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Sequence
+
+_WORD = re.compile(r"\w+")
+
 MARK_START = "«"
 MARK_END = "»"
 
@@ -23,3 +29,38 @@ def fts_query(text: str) -> str | None:
         quoted = '"' + term.replace('"', '""') + '"'
         parts.append(quoted + ("*" if prefix else ""))
     return " ".join(parts) if parts else None
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics, as the unicode61 tokenizer (remove_diacritics 2) sees it."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _terms(text: str) -> list[tuple[str, bool]]:
+    """(folded term, prefix?) for each searchable word the user typed."""
+    out = []
+    for raw in "".join(ch if ch.isprintable() else " " for ch in text).split():
+        prefix = raw.endswith("*")
+        for word in _WORD.findall(_fold(raw.rstrip("*"))):
+            out.append((word, prefix))
+    return out
+
+
+def best_passage(text: str, passages: Sequence[str]) -> int | None:
+    """Index of the passage that matches most of the query's terms (earliest on a tie), or
+    None when none matches any. Used to point a document hit at the turn that said it."""
+    terms = _terms(text)
+    if not terms:
+        return None
+    best, best_count = None, 0
+    for i, passage in enumerate(passages):
+        words = set(_WORD.findall(_fold(passage)))
+        count = sum(
+            1
+            for term, prefix in terms
+            if (term in words if not prefix else any(w.startswith(term) for w in words))
+        )
+        if count > best_count:
+            best, best_count = i, count
+    return best

@@ -23,7 +23,7 @@ import sqlite_utils
 from assistant.store import chain, rows, vouch
 from assistant.store.connect import MEMORY, create_private, translate, translated
 from assistant.store.errors import DuplicateError, InvalidInputError, NotFoundError, StoreError
-from assistant.store.fts import MARK_END, MARK_START, fts_query
+from assistant.store.fts import MARK_END, MARK_START, best_passage, fts_query
 from assistant.store.migrations import schema_version
 from assistant.store.models import (
     REVIEW_ACTIONS,
@@ -869,13 +869,12 @@ class Store:
             raise InvalidInputError(f"cannot search for {text!r}; use plain words") from error
         hits = []
         for row in found:
-            utt = self._one(
-                "SELECT u.idx, u.speaker FROM utterances_fts "
-                "JOIN utterances u ON u.id = utterances_fts.rowid "
-                "WHERE utterances_fts MATCH ? AND u.document_id = ? "
-                "ORDER BY bm25(utterances_fts), u.idx LIMIT 1",
-                (query, row["id"]),
+            turns = self._all(
+                "SELECT idx, speaker, text FROM utterances WHERE document_id = ? ORDER BY idx",
+                (row["id"],),
             )
+            best = best_passage(text, [t["text"] for t in turns])
+            utt = turns[best] if best is not None else None
             hits.append(
                 SearchHit(
                     document_id=row["id"],
