@@ -17,6 +17,16 @@ _TAG_QUESTION = re.compile(
     r"\s*\?+\s*$",
     re.I,
 )
+# "could you send me a one pager?", "can we do 20 min thursday?": a request or a proposal for a
+# next step, said as a question; it asks for an action, not for a fact, so it is not a question
+_REQUEST = re.compile(
+    r"^\W*(?:(?:yes|ok|okay|great|perfect|cool|sure|and|so|also),?\s+)?(?:could|can|would|will)\s+"
+    r"(?:you|we)\s+(?:please\s+|maybe\s+|also\s+|just\s+)?(?:send|share|forward|email|drop|pop|"
+    r"pencil|book|schedule|set up|arrange|put together|jump on|hop on|meet|find (?:a )?time|"
+    r"(?:do|get|grab|have)\s+(?:a\s+|an\s+|another\s+)?(?:\d+[- ]?(?:min\w*|hours?)|quick|short|"
+    r"half an hour|follow[- ]?up|call|session|meeting|demo|chat|walkthrough|workshop|review))\b",
+    re.I,
+)
 _WH_START = re.compile(
     r"^\W*(?:(?:do|does|did|are|is|can|could|would|will|have|has|should)\s+(?:you|we|your|there|it|"
     r"they|i)\b|(?:what|how|when|who|which|where|why)\s+(?:is|are|do|does|did|'s|would|will|can|"
@@ -85,6 +95,12 @@ class ContextEngine:
         ):
             return True
         return cue.start < t_end and t_start < cue.end  # overlapping
+
+    @staticmethod
+    def is_request(text: str, start: int, end: int) -> bool:
+        """Is the sentence a request for an action ("could you send me...?", "can we do 20 min
+        thursday?")? Such a question still proposes a next step."""
+        return bool(_REQUEST.match(text[start:end]))
 
     def question_start(self, text: str, start: int, end: int) -> int | None:
         """Where the question clause of a sentence starts (None: the sentence asks nothing)."""

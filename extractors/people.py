@@ -33,7 +33,10 @@ STOP_NAMES = frozenset({
     "LLC", "Ltd", "Corp", "Mr", "Ms", "Mrs", "Dr", "Sir", "Madam", "Dear", "Fine", "Not",
     "Maybe", "Honestly", "Actually", "Basically", "Totally", "Absolutely", "Definitely",
     "Probably", "Anyway", "Alright", "All", "Any", "Some", "Most", "Everyone", "Nobody",
-    "Somebody", "Someone", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight",
+    "Somebody", "Someone", "Everybody", "Everything", "Anything", "Nothing", "Something",
+    "Anyone", "Anybody", "Each", "Every", "Both", "Either", "Neither", "Responses", "Compliance",
+    "Please", "Sorry", "Again", "Still", "Even", "Only", "Sadly", "Frankly", "Obviously", "One",
+    "Two", "Three", "Four", "Five", "Six", "Seven", "Eight",
     "Nine", "Ten", "Head", "Director", "Manager", "Lead", "Chief", "Officer", "President",
     "Vice", "Senior", "Junior", "Principal", "Controller", "Founder", "Owner", "Partner",
     "Counsel", "Engineer", "Architect", "Analyst", "Admin", "Europe", "America", "Canada",
@@ -153,6 +156,7 @@ _SELF = re.compile(
 
 
 _PAREN_AFTER = re.compile(rf"\b({NAME})\s\(((?:[A-Za-z][\w.&/ -]{{1,40}}))(?:,[^)]{{0,40}})?\)")
+_OUR_SIDE = frozenset({"us", "we", "ours", "our side", "our team", "me", "rep", "ae", "sdr"})
 _NAME_TEAM = re.compile(
     rf"\b({NAME})'s\s(?:team|group|org|department|people|budget|call|sign-?off)\b"
 )
@@ -238,6 +242,8 @@ def find_mentions(
     local = text[start:end]
     # notes style: "Victor Salas (Dir. InfoSec)", "legal (Rosa)", "Hanna in procurement"
     for match in _PAREN_AFTER.finditer(local):
+        if match.group(2).strip().lower() in _OUR_SIDE:
+            continue  # "J. Moreau (us)": our own rep in a notes attendee line
         if looks_like_name(match.group(1), tools):
             add(Mention(start + match.start(), start + match.end(), "stakeholder.name_paren",
                         match.group(1), match.group(2).strip()))

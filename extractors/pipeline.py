@@ -505,14 +505,15 @@ class QualifyContext:
         text = (doc._.qualify_meta or {}).get("text") or doc.text
         lowered = (doc._.qualify_meta or {}).get("lower")
         sents = doc._.qualify_sents
-        cache: dict[int, tuple[list[Any], int | None]] = {}
+        cache: dict[int, tuple[list[Any], int | None, bool]] = {}
         for data in span_data(doc, TRIGGERS):
             idx = data["sent"]
             if idx not in cache:
                 s0, s1 = sents[idx] if idx < len(sents) else (0, len(text))
                 cache[idx] = (self.engine.cues(text, s0, s1, lowered),
-                              self.engine.question_start(text, s0, s1))
-            cues, q_start = cache[idx]
+                              self.engine.question_start(text, s0, s1),
+                              self.engine.is_request(text, s0, s1))
+            cues, q_start, request = cache[idx]
             mods: list[str] = []
             for cue in cues:
                 if cue.category == "negation" and not data["negatable"]:
@@ -526,7 +527,8 @@ class QualifyContext:
                     if tag not in mods:
                         mods.append(tag)
                         data["reasons"].append(f"cue:{cue.rule_id}")
-            if q_start is not None and data["t_end"] > q_start:
+            if q_start is not None and data["t_end"] > q_start and not (
+                    request and data["dimension"] == "next_step"):
                 mods.append("question")
             data["modifiers"] = mods
         return doc
