@@ -217,8 +217,14 @@ class Service:
             return extract(document, nlp=nlp)
         from extractors.hybrid import extract_hybrid
 
-        signals, self.model_note = extract_hybrid(document, nlp=nlp)
+        signals, self.model_note = extract_hybrid(document, nlp=nlp, head_path=self.head_path())
         return signals
+
+    def head_path(self) -> Path | None:
+        """The semantic head `qualify train` accepted (in the data directory), else None for
+        the shipped one."""
+        trained = Path(self.settings.data_dir) / "heads" / "semantic.json"
+        return trained if trained.is_file() else None
 
     def team(self, reps: Sequence[str] = ()) -> tuple[list[str], list[str]]:
         """Our team: configured names and domains plus `--rep` names."""

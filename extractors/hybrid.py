@@ -10,6 +10,7 @@ signals it agrees with. If the model is missing, this returns the rule signals u
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extractors.context import ContextEngine
@@ -141,16 +142,22 @@ def combine(
 
 
 def extract_hybrid(
-    document: Document, *, threshold: float = DEFAULT_THRESHOLD, nlp: Language | None = None
+    document: Document,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    nlp: Language | None = None,
+    head_path: str | Path | None = None,
 ) -> tuple[list[Signal], str | None]:
-    """Rules + model signals, and None or the one-line reason the model was not used."""
+    """Rules + model signals, and None or the one-line reason the model was not used.
+
+    head_path: a semantic head other than the shipped one (e.g. retrained from reviews)."""
     from extractors import extract
 
     rule_signals = extract(document, nlp=nlp)
     try:
         from extractors.semantic import load_head, semantic_candidates
 
-        head = load_head()
+        head = load_head(head_path)
         candidates = semantic_candidates(document, threshold=threshold, head=head)
         version = head.meta.version
     except Exception as exc:  # noqa: BLE001 - any model problem: rules-only, said once

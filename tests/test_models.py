@@ -280,3 +280,35 @@ def test_warm_up_without_a_model_says_rules_only(
         assert off.warm_up() is False
     finally:
         off.close()
+
+
+def test_extraction_uses_the_head_that_train_accepted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from assistant.service import Service
+    from assistant.settings import Settings
+    from extractors import semantic
+
+    asked: list[object] = []
+
+    def fake_load_head(path=None):
+        asked.append(path)
+        raise HeadError("stand-in: no head")
+
+    monkeypatch.setattr(semantic, "load_head", fake_load_head)
+    svc = Service(Settings(db=tmp_path / "q.db", data_dir=tmp_path / "data"))
+    try:
+        doc = svc.parse("call.txt", b"Dana Ortiz: We have 80k approved for this.\n")
+        assert svc.head_path() is None
+        svc.extract(doc)
+        trained = tmp_path / "data" / "heads" / "semantic.json"
+        trained.parent.mkdir(parents=True)
+        shutil.copy(heads.HEADS_DIR / "semantic.json", trained)
+        assert svc.head_path() == trained
+        signals = svc.extract(doc)
+        assert asked == [None, trained]
+        assert signals and svc.model_note and svc.model_note.startswith("rules only")
+    finally:
+        svc.close()

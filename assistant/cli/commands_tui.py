@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from assistant.cli import state
@@ -36,10 +38,17 @@ def models(as_json: bool = typer.Option(False, "--json")) -> None:
         info["embedding"] = status.model_dump(mode="json")
     except Exception as exc:  # noqa: BLE001 - status must never crash
         info["embedding"] = {"available": False, "reason": str(exc)}
+    info["heads"] = _heads()
     if as_json:
         print_json(info)
         return
     console.print(f"rules: {info['rules']}", highlight=False)
+    for kind, head in info["heads"].items():
+        console.print(
+            f"{kind} head: {head.get('version', '-')} ({head.get('source')}) {head.get('path')}"
+            f"{' ' + head['error'] if head.get('error') else ''}",
+            highlight=False,
+        )
     emb = info["embedding"]
     assert isinstance(emb, dict)
     state_word = "active" if emb.get("available") else "off (rules-only)"
@@ -48,6 +57,31 @@ def models(as_json: bool = typer.Option(False, "--json")) -> None:
         f" {emb.get('reason') or ''}",
         highlight=False,
     )
+
+
+def _heads() -> dict[str, dict[str, object]]:
+    """Which classification heads extraction uses: one `qualify train` accepted into the data
+    directory wins over the shipped one."""
+    from extractors import heads
+
+    trained_dir = Path(state.settings().data_dir) / "heads"
+    out: dict[str, dict[str, object]] = {}
+    for kind in ("semantic", "sentiment"):
+        trained = trained_dir / f"{kind}.json"
+        use_trained = kind == "semantic" and trained.is_file()
+        path = trained if use_trained else heads.HEADS_DIR / f"{kind}.json"
+        entry: dict[str, object] = {
+            "source": "trained from reviews" if use_trained else "shipped",
+            "path": str(path),
+        }
+        try:
+            meta = heads.load(path, kind=kind).meta
+            entry |= {"version": meta.version, "trained_at": meta.trained_at,
+                      "metrics": meta.metrics}
+        except heads.HeadError as exc:
+            entry["error"] = str(exc).splitlines()[0]
+        out[kind] = entry
+    return out
 
 
 def register(app: typer.Typer) -> None:
