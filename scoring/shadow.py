@@ -24,6 +24,10 @@ class ShadowChange(BaseModel):
     route_b: str
     why: list[str]
 
+    @property
+    def moves_stage_or_route(self) -> bool:
+        return self.stage_a != self.stage_b or self.route_a != self.route_b
+
 
 def _why(a: Score, b: Score) -> list[str]:
     reasons = []
@@ -50,13 +54,16 @@ def shadow(
     model_a: ScoringModel,
     model_b: ScoringModel,
     now: dt.date,
+    min_delta: int | None = None,
 ) -> list[ShadowChange]:
-    """Leads whose stage or route changes from model A to model B, in input order."""
+    """Leads whose stage or route changes from model A to model B, in input order; with
+    min_delta, also those whose total moves by at least that many points."""
     changes = []
     for facts, signals in leads:
         a = score_lead(facts, signals, model_a, now)
         b = score_lead(facts, signals, model_b, now)
-        if a.stage != b.stage or a.route != b.route:
+        moved = min_delta is not None and abs(b.total - a.total) >= max(1, min_delta)
+        if a.stage != b.stage or a.route != b.route or moved:
             changes.append(
                 ShadowChange(
                     lead=facts.id, total_a=a.total, total_b=b.total, stage_a=a.stage,

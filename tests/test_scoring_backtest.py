@@ -130,3 +130,22 @@ def test_shadow_lists_leads_whose_stage_or_route_changes() -> None:
     assert (change.route_a, change.route_b) == ("ae", "sdr")
     assert any("score >= 90" in why for why in change.why)
     assert shadow(leads, model, model, NOW) == []
+
+
+def test_shadow_with_min_delta_also_lists_score_moves() -> None:
+    model = default_model()
+    text = (Path(__file__).parents[1] / "scoring" / "models" / "default.toml").read_text()
+    # Budget weighs more, timeline less: the same evidence gives other points, same stages.
+    heavier = parse_model(
+        text.replace("[segments.enterprise.weights]\nbudget = 12\nauthority = 10\ntimeline = 8",
+                     "[segments.enterprise.weights]\nbudget = 18\nauthority = 10\ntimeline = 2"),
+        source="<b>",
+    )
+    assert heavier.segments["enterprise"].weights["budget"] == 18
+    leads = [enterprise_sql(), enterprise_planned()]
+    moved = shadow(leads, model, heavier, NOW, min_delta=1)
+    assert moved, "a 6-point weight shift must move some enterprise score"
+    for change in moved:
+        assert change.total_a != change.total_b or change.moves_stage_or_route
+        assert any(why.startswith("total ") for why in change.why)
+    assert shadow(leads, model, heavier, NOW, min_delta=100) == shadow(leads, model, heavier, NOW)

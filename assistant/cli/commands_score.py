@@ -246,33 +246,45 @@ def shadow_command(
     candidate: Path = typer.Argument(..., help="Candidate model TOML."),
     leads_file: Path = typer.Option(None, "--leads", help="Leads JSONL (default: database)."),
     as_of: str = typer.Option(None, "--as-of"),
+    min_delta: int = typer.Option(
+        1, "--min-delta", min=0,
+        help="Also list leads whose score moves by at least this many points (0: only stage "
+        "or route changes).",
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Score all leads with the active and a candidate model; list stage/route changes."""
+    """Score all leads with the active and a candidate model; list the leads that change stage,
+    route or score, and why."""
     from scoring import shadow
 
     svc = state.service()
     base = svc.scoring_model(None)
     cand = svc.scoring_model(candidate)
     leads = _leads_from(leads_file)
-    changes = shadow(leads, base, cand, _as_of_for(leads_file, as_of))
+    changes = shadow(
+        leads, base, cand, _as_of_for(leads_file, as_of), min_delta=min_delta or None
+    )
     if as_json:
-        print_json([c.model_dump() for c in changes])
+        print_json([c.model_dump() | {"stage_or_route": c.moves_stage_or_route}
+                    for c in changes])
         return
+    gated = [c for c in changes if c.moves_stage_or_route]
     console.print(
-        f"{len(changes)} of {len(leads)} leads change stage or route "
-        f"({base.version} -> {cand.version})",
+        f"{len(gated)} of {len(leads)} leads change stage or route"
+        + (f", {len(changes) - len(gated)} more change score by >= {min_delta}"
+           if min_delta else "")
+        + f" ({base.version} -> {cand.version})",
         highlight=False,
     )
     table = Table()
     for col in ("lead", "total", "stage", "route", "why"):
         table.add_column(col, overflow="fold")
-    for c in changes:
+    for c in sorted(changes, key=lambda c: not c.moves_stage_or_route):
         table.add_row(
             c.lead,
             f"{c.total_a} -> {c.total_b}",
-            f"{c.stage_a} -> {c.stage_b}",
-            f"{c.route_a} -> {c.route_b}",
+            f"{c.stage_a} -> {c.stage_b}" if c.stage_a != c.stage_b else c.stage_a,
+            f"{c.route_a} -> {c.route_b}" if c.route_a != c.route_b else c.route_a,
             "; ".join(c.why),
         )
     console.print(table)
