@@ -9,6 +9,7 @@ signals it agrees with. If the model is missing, this returns the rule signals u
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,27 @@ AGAINST_TYPE = {
     "authority": ("no_authority", None),
     "timeline": ("no_timeline", None),
     "need": ("no_need", None),
+}
+
+
+# A model-only finding must also carry the surface mark of its dimension: a next step is
+# about the future, a timeline names a time. Without it the head is guessing from the topic
+# ("thanks for the call on Monday" is not a next step).
+_FUTURE = (
+    r"\b(?:will|'ll|shall|going to|gonna|let'?s|plan(?:ning)? to|want to|would like to|"
+    r"next|tomorrow|tonight|later|upcoming|schedul\w*|book\w*|send\w*|set(?:ting)? up|"
+    r"follow(?:ing)?[- ]?up|invite|calendar|pencil\w*|(?:can|could) (?:you|we)|please)\b"
+)
+_TIME = (
+    r"\b(?:jan\w*|feb\w*|mar(?:ch)?|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|"
+    r"dec\w*|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|q[1-4]|fy\s?\d+|\d{1,2}(?:st|nd|rd|th)|"
+    r"\d{1,4}[/-]\d{1,2}|days?|weeks?|months?|quarters?|years?|season\w*|deadline|"
+    r"by then|before|until|till|asap|urgent\w*|soon|now|yesterday|today|end of|start of|"
+    r"kick-?off|go-?live|live|launch\w*|renewal|expir\w*)\b"
+)
+SURFACE = {
+    "next_step": re.compile(_FUTURE, re.IGNORECASE),
+    "timeline": re.compile(_TIME, re.IGNORECASE),
 }
 
 
@@ -97,6 +119,9 @@ def combine(
         text = document.text
         utt = document.utterance_at(start)
         if utt is not None and utt.role == "rep":
+            continue
+        surface = SURFACE.get(dimension)
+        if surface is not None and not surface.search(text, start, end):
             continue
         mods = _modifiers(text, start, end)
         if DROP.intersection(mods):
