@@ -149,3 +149,18 @@ def test_shadow_with_min_delta_also_lists_score_moves() -> None:
         assert change.total_a != change.total_b or change.moves_stage_or_route
         assert any(why.startswith("total ") for why in change.why)
     assert shadow(leads, model, heavier, NOW, min_delta=100) == shadow(leads, model, heavier, NOW)
+
+
+def test_no_dimension_shows_more_than_its_weight_and_lines_add_up() -> None:
+    """On all 320 fixture leads: a capped dimension never reads "9/6" after rounding, and the
+    lines of each dimension add up to that dimension's score."""
+    leads, _ = _fixture()
+    model = default_model()
+    for facts, signals in leads:
+        score = score_lead(facts, signals, model, NOW)
+        weights = model.segments[score.segment].weights
+        for dim, weight in weights.items():
+            assert score.dimensions[dim] <= weight, (facts.id, dim, score.dimensions[dim])
+            lines = sum(ln.points for ln in score.explanation if ln.dimension == dim)
+            assert lines == score.dimensions[dim]
+        assert sum(ln.points for ln in score.explanation) == score.total
