@@ -404,6 +404,26 @@ def preview_file(svc: Service, path: str, *, reps: Sequence[str] = ()) -> Previe
     return Preview(document=doc, signals=tuple(svc.extract(doc)), reps=tuple(reps))
 
 
+def ensure_lead(svc: Service, name: str, *, owner: str | None = None, actor: str) -> str:
+    """The id of the lead called `name` (a slug of it), created when it does not exist yet:
+    a rep pasting a first call should not have to leave the app to add the lead."""
+    from pydantic import ValidationError
+
+    from assistant.store import LeadRow
+    from assistant.store.models import slugify
+
+    name = " ".join(name.split())
+    lead_id = slugify(name)
+    if not lead_id:
+        raise ViewError("a lead needs a name with letters or digits (e.g. the company)")
+    if svc.store.get_lead(lead_id) is None:
+        try:
+            svc.add_lead(LeadRow(id=lead_id, name=name, company=name, owner=owner), actor=actor)
+        except ValidationError as exc:
+            raise ViewError(f"cannot add lead {name!r}: {exc.errors()[0]['msg']}") from exc
+    return lead_id
+
+
 def save_preview(svc: Service, lead_id: str, preview: Preview, *, actor: str) -> IngestResult:
     """Store the previewed document on a lead and rescore it."""
     if not lead_id:

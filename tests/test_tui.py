@@ -225,6 +225,31 @@ async def test_paste_bad_input_is_refused_with_a_message(svc: Service) -> None:
         assert any("MB" in n.message for n in app._notifications)
 
 
+async def test_saving_without_a_lead_creates_one_from_a_name(tmp_path: Path) -> None:
+    svc = make_service(tmp_path / "empty.db")  # a fresh install: no leads yet
+    app = app_for(svc)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.open_ingest(None)
+            await settle(pilot)
+            screen = app.screen
+            screen.query_one("#paste").load_text(TRANSCRIPT)
+            screen.action_parse()
+            await settle(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            await pilot.press(*"Cole Freight Ltd.")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert "saved to cole-freight-ltd" in str(screen.query_one("#ingest-status").render())
+        lead = svc.store.get_lead("cole-freight-ltd")
+        assert lead is not None and lead.name == "Cole Freight Ltd."
+        assert len(svc.store.documents_for_lead("cole-freight-ltd")) == 1
+    finally:
+        svc.close()
+
+
 async def test_a_pasted_transcript_lands_once(svc: Service) -> None:
     from textual import events
 

@@ -47,3 +47,29 @@ class ReviewDialog(ModalScreen[tuple[str, str] | None]):
     @on(Button.Pressed, "#review-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class NewLeadDialog(ModalScreen[str | None]):
+    """Asks for the name of a new lead (the company); returns it, or None to go back."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="review-dialog"):
+            yield Label("No lead chosen: save to a new lead called…", id="review-title")
+            yield Input(placeholder="company or lead name, e.g. Acme Logistics", id="new-lead")
+            with Horizontal(id="review-buttons"):
+                yield Button("Create and save", variant="primary", id="new-lead-ok")
+                yield Button("Cancel", id="new-lead-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#new-lead", Input).focus()
+
+    @on(Button.Pressed, "#new-lead-ok")
+    @on(Input.Submitted)
+    def _ok(self) -> None:
+        self.dismiss(self.query_one("#new-lead", Input).value)
+
+    @on(Button.Pressed, "#new-lead-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

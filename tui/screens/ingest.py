@@ -21,6 +21,7 @@ from textual.widgets import (
 from assistant import views
 from tui.errors import USER_ERRORS
 from tui.screens.base import QualifyScreen
+from tui.screens.dialogs import NewLeadDialog
 from tui.widgets.text import highlight
 
 PARSE_DELAY = 0.6
@@ -193,15 +194,30 @@ class IngestScreen(QualifyScreen):
         if self.preview is None:
             self.fail("nothing parsed yet: paste some text (or open a file) first")
             return
+        preview = self.preview
         if not isinstance(lead, str):
-            self.fail("choose the lead to save to (the list at the top left)")
+
+            def create(name: str | None) -> None:
+                if name and name.strip():
+                    self._status("saving…")
+                    self.save(None, preview, new_lead=name)
+                else:
+                    self._status("not saved: choose a lead (top left) or name a new one")
+
+            self.app.push_screen(NewLeadDialog(), create)
             return
         self._status("saving…")
-        self.save(lead, self.preview)
+        self.save(lead, preview)
 
     @work(thread=True, exclusive=True, group="save")
-    def save(self, lead_id: str, preview: views.Preview) -> None:
+    def save(
+        self, lead_id: str | None, preview: views.Preview, new_lead: str | None = None
+    ) -> None:
         try:
+            if new_lead is not None:
+                lead_id = views.ensure_lead(self.svc, new_lead, owner=self.qapp.user,
+                                            actor=self.qapp.user)
+            assert lead_id is not None
             result = views.save_preview(self.svc, lead_id, preview, actor=self.qapp.user)
         except USER_ERRORS as exc:
             self.ui(self._save_failed, exc)
@@ -214,6 +230,13 @@ class IngestScreen(QualifyScreen):
 
     def _saved(self, lead_id: str, result) -> None:  # noqa: ANN001 - IngestResult
         self.qapp.mark_dirty(lead_id)
+        select = self.query_one("#ingest-lead", Select)
+        known = [lead.id for lead in self._leads()]
+        if lead_id in known and select.value != lead_id:
+            select.set_options([(i, i) for i in known])
+            select.value = lead_id
+            if lead_id not in self.qapp.lead_ids:
+                self.qapp.lead_ids = known
         if result.created:
             message = f"saved to {lead_id}: document {result.document_id}, {result.signals} signals"
         else:
