@@ -23,6 +23,7 @@ _REQUEST = re.compile(
     r"^\W*(?:(?:yes|ok|okay|great|perfect|cool|sure|and|so|also),?\s+)?(?:could|can|would|will)\s+"
     r"(?:you|we)\s+(?:please\s+|maybe\s+|also\s+|just\s+)?(?:send|share|forward|email|drop|pop|"
     r"pencil|book|schedule|set up|arrange|put together|jump on|hop on|meet|find (?:a )?time|"
+    r"check back|circle back|come back to|follow up|call|ring|ping|"
     r"(?:do|get|grab|have)\s+(?:a\s+|an\s+|another\s+)?(?:\d+[- ]?(?:min\w*|hours?)|quick|short|"
     r"half an hour|follow[- ]?up|call|session|meeting|demo|chat|walkthrough|workshop|review))\b",
     re.I,

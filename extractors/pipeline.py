@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_left
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -110,24 +110,33 @@ class MatchBatch:
         for t in texts:
             self.offsets.append(pos)
             pos += len(t) + len(SEPARATOR)
+        self.lengths = [len(t) for t in texts]
         self.text = SEPARATOR.join(texts)
         self.lower = lower_same_length(self.text)
-        self._cache: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
+        self._cache: dict[str, dict[int, list[tuple[int, int]]]] = {}
 
     def spans(self, key: str, finder: Any, index: int, length: int) -> list[tuple[int, int]]:
-        """Spans of `finder(text, lower)` inside utterance `index`, relative to it."""
+        """Spans of `finder(text, lower)` inside utterance `index`, relative to it.
+
+        The document's matches of a rule are split by utterance once, on first use, so each
+        later call is one dict lookup (there is a call per rule per utterance)."""
         found = self._cache.get(key)
         if found is None:
-            pairs = [m.span() for m in finder(self.text, self.lower)]
-            found = ([a for a, _ in pairs], pairs)
+            found = {}
+            offsets, lengths = self.offsets, self.lengths
+            for m in finder(self.text, self.lower):
+                a, b = m.span()
+                idx = bisect_right(offsets, a) - 1
+                base = offsets[idx]
+                if b <= base + lengths[idx]:
+                    found.setdefault(idx, []).append((a - base, b - base))
             self._cache[key] = found
-        starts, pairs = found
-        if not pairs:
+        got = found.get(index)
+        if got is None:
             return []
-        base = self.offsets[index]
-        lo = bisect_left(starts, base)
-        hi = bisect_left(starts, base + length + 1)
-        return [(a - base, b - base) for a, b in pairs[lo:hi] if b <= base + length]
+        if length != self.lengths[index]:
+            return [(a, b) for a, b in got if b <= length]
+        return got
 
 
 def _matches(meta: dict[str, Any], key: str, finder: Any, text: str,
@@ -285,15 +294,35 @@ def _clause_of(clauses: list[Any], start: int, end: int) -> tuple[int, int, int]
     return hits[0][0][0], hits[-1][0][1], hits[0][1]
 
 
+_SAME_FACT = ({"SSO", "SAML"}, {"SOC 2", "SOC 2 Type II", "SOC 2 Type I"})
+
+
+def _one_fact(a: str | None, b: str | None) -> bool:
+    """Two items that name one requirement ("SSO with Azure AD", "SAML SSO via Okta")."""
+    return a == b or any(a in fam and b in fam for fam in _SAME_FACT)
+
+
 def _item_segment(doc: Doc, ent: dict[str, Any], c0: int, c1: int) -> tuple[int, int]:
     """With several security items in one clause, each gets its own slice of the clause
-    (one label per item), from the previous item's end to the next item's start."""
-    items = sorted((e["start"], e["end"]) for e in entities_in(doc, "SECURITY", c0, c1))
-    if len(items) < 2:
+    (one label per item). The words between two items go to the later one ("ISO 27001 and EU
+    data residency"), so the slices never overlap; items naming one requirement ("SSO with
+    Azure AD") share a slice, and so stay one signal."""
+    found = sorted(((e["start"], e["end"], e.get("value"))
+                    for e in entities_in(doc, "SECURITY", c0, c1)), key=lambda t: t[:2])
+    groups: list[list[tuple[int, int, Any]]] = []
+    for item in found:
+        if groups and _one_fact(groups[-1][-1][2], item[2]):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    if len(groups) < 2:
         return c0, c1
-    idx = items.index((ent["start"], ent["end"]))
-    start = c0 if idx == 0 else items[idx - 1][1]
-    end = c1 if idx == len(items) - 1 else items[idx + 1][0]
+    idx = next(i for i, g in enumerate(groups)
+               if any((a, b) == (ent["start"], ent["end"]) for a, b, _ in g))
+    start = c0 if idx == 0 else groups[idx - 1][-1][1]
+    own_end = groups[idx][-1][1]
+    nxt = groups[idx + 1][0][0] if idx < len(groups) - 1 else c1
+    end = c1 if idx == len(groups) - 1 else (nxt if nxt - own_end <= 2 else own_end)
     text = (doc._.qualify_meta or {}).get("text") or doc.text
     while start < ent["start"] and not text[start].isalnum():
         start += 1
