@@ -207,3 +207,33 @@ def test_detect_kind_on_samples(name: str, kind: str) -> None:
 def test_key_value_notes_are_not_a_transcript() -> None:
     text = "Budget: ~50k approved\nAuthority: CFO signs\nTimeline: Q3 go-live\nPain: manual work"
     assert detect_kind(text) == "notes"
+
+
+@pytest.mark.parametrize("sep", [" | ", " - ", " · ", "  ", " ("])
+def test_recorder_block_headers_with_separators(sep: str) -> None:
+    close = ")" if sep == " (" else ""
+    text = (
+        f"Dana Ortiz{sep}00:01:23{close}\nWe have budget approved for this.\n\n"
+        f"Sam Rivera{sep}00:01:40{close}\nGreat, who signs?\n"
+    )
+    doc = parse_text(text, reps=["Sam Rivera"])
+    assert doc.meta["format"] == "blocks"
+    assert turns(doc) == [
+        ("Dana Ortiz", "We have budget approved for this."),
+        ("Sam Rivera", "Great, who signs?"),
+    ]
+    assert [u.role for u in doc.utterances] == ["prospect", "rep"]
+    assert [u.timestamp for u in doc.utterances] == [83.0, 100.0]
+    assert_offsets(doc)
+
+
+def test_zoom_chat_from_lines_name_the_sender_not_the_recipient() -> None:
+    text = (
+        "10:02:11 From Dana Ortiz to Everyone:\tWe have budget approved, about 60k.\n"
+        "10:02:40 From Sam Rivera to Dana Ortiz (privately):\tWho signs?\n"
+        "10:03:05 From Dana Ortiz to Everyone:\tOur CFO signs anything over 50k.\n"
+    )
+    doc = parse_text(text, reps=["Sam Rivera"])
+    assert [u.speaker for u in doc.utterances] == ["Dana Ortiz", "Sam Rivera", "Dana Ortiz"]
+    assert doc.utterances[1].role == "rep" and doc.utterances[1].text == "Who signs?"
+    assert_offsets(doc)

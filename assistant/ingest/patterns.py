@@ -16,8 +16,17 @@ SPEAKER_LINE = re.compile(
     rf"[ \t]*[-–]?[ \t]*(?P<name>{NAME})[ \t]*(?:[\[(](?P<ts3>{TS}{AMPM})[\])])?[ \t]*:"
     r"(?:[ \t]+(?P<text>.*?))?[ \t]*$"
 )
-# Otter / Zoom block header: `Sam Lee  00:01:02` alone on its line.
-BLOCK_HEADER = re.compile(rf"^(?P<name>{NAME})[ \t]+(?P<ts>{TS})[ \t]*$")
+# Otter / Zoom block header: `Sam Lee  00:01:02` alone on its line; call-recorder exports
+# also write `Sam Lee | 00:01:02`, `Sam Lee - 1:02` or `Sam Lee (00:01:02)`.
+BLOCK_HEADER = re.compile(
+    rf"^(?P<name>{NAME})(?:[ \t]*[|·•–—-][ \t]*|[ \t]+)[\[(]?(?P<ts>{TS})[\])]?[ \t]*$"
+)
+# Zoom chat: `10:02:11 From Dana Ortiz to Everyone:` (the recipient is not the speaker).
+ZOOM_FROM = re.compile(
+    r"^From[ \t]+(?P<name>.+?)(?:[ \t]+to[ \t]+(?:Everyone|All|.{1,40}?)"
+    r"(?:[ \t]*\((?:privately|direct message)\))?)?[ \t]*$",
+    re.IGNORECASE,
+)
 TIMING_ARROW = "-->"
 
 # Labels that are header fields or note headings, never speakers.

@@ -11,6 +11,7 @@ from assistant.ingest.model import Turn
 from assistant.ingest.patterns import (
     BLOCK_HEADER,
     SPEAKER_LINE,
+    ZOOM_FROM,
     clean_name,
     parse_clock,
     plausible_speaker,
@@ -157,6 +158,9 @@ def speaker_line(line: str) -> tuple[str, str, str | None] | None:
     if not match:
         return None
     name = clean_name(match["name"])
+    zoom = ZOOM_FROM.match(name)
+    if zoom:
+        name = clean_name(zoom["name"])
     if not plausible_speaker(name):
         return None
     stamp = match["ts1"] or match["ts2"] or match["ts3"]
