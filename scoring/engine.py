@@ -38,10 +38,49 @@ def _quote(eff: Effective) -> str:
     return f'({doc}"{q}")'
 
 
+def _when(eff: Effective) -> tuple[dt.date, int, int]:
+    """(date, document, signal): the order in which things were said."""
+    return (eff.date or dt.date.min, eff.document_id or 0, eff.sid)
+
+
+def superseded(effs: list[Effective], model: ScoringModel) -> dict[int, Effective]:
+    """Signal id -> the later signal that overrides it: in a supersede group, a signal with
+    the opposite polarity from a later conversation wins ("no budget line yet" in September
+    is superseded by "pending approval" in October). Within one conversation both stand:
+    people hedge and correct themselves, and the rep should ask."""
+    group_of = {key: group for group, keys in model.supersede.items() for key in keys}
+    by_group: dict[str, list[Effective]] = {}
+    for eff in effs:
+        group = group_of.get(f"{eff.dimension}.{eff.type}")
+        if group is not None and eff.polarity in ("for", "against"):
+            by_group.setdefault(group, []).append(eff)
+    out: dict[int, Effective] = {}
+    for members in by_group.values():
+        ordered = sorted(members, key=_when)
+        for i, eff in enumerate(ordered):
+            later = [
+                e for e in ordered[i + 1 :]
+                if e.polarity != eff.polarity and e.document_id != eff.document_id
+                and _when(e)[:2] > _when(eff)[:2]
+            ]
+            if later:
+                out[eff.sid] = later[-1]
+    return out
+
+
 def _signal_lines(
     effs: list[Effective], segment: str, model: ScoringModel, now: dt.date
 ) -> tuple[list[RawLine], dict[str, float]]:
-    """Signal, decay, duplicate and cap lines; plus the unrounded per-dimension sums."""
+    """Signal, decay, duplicate, superseded and cap lines; plus the unrounded sums."""
+    replaced = superseded(effs, model)
+    lines: list[RawLine] = []
+    for eff in effs:
+        if eff.sid in replaced:
+            by = replaced[eff.sid]
+            what = f"{eff.dimension}: {eff.type.replace('_', ' ')} {describe(eff.value)}".rstrip()
+            text = f"{what} {_quote(eff)} superseded by later #{by.sid} {_quote(by)}"
+            lines.append((0.0, eff.dimension, text, [eff.sid, by.sid]))
+    effs = [e for e in effs if e.sid not in replaced]
     sm = model.segments[segment]
     points, negatives, caps = (model.table(segment, t) for t in ("points", "negatives", "caps"))
     scored: list[tuple[Effective, float, float, int]] = []  # eff, base, factor, age
@@ -70,7 +109,6 @@ def _signal_lines(
             best[key] = i
     kept = set(best.values())
 
-    lines: list[RawLine] = []
     positive: dict[str, dict[str, list[tuple[float, int]]]] = {}
     sums = dict.fromkeys(SCORING_DIMENSIONS, 0.0)
     for i, (eff, base, factor, age) in enumerate(scored):
@@ -152,7 +190,9 @@ def score_lead(
     features["fit"] = fit_pts / sm.fit if sm.fit else 0.0
     features["penalty"] = sum(r[0] for r in facts_raw if r[1] == "penalty") / model.scale
 
-    stage, gate, actions = stage_and_gate(segment, total, effs, model, facts.stage_override)
+    replaced = superseded(effs, model)
+    live = [e for e in effs if e.sid not in replaced]  # a superseded fact opens no gate
+    stage, gate, actions = stage_and_gate(segment, total, live, model, facts.stage_override)
     route, reason, sla = route_of(facts, segment, stage, total, sec, model)
     return Score.model_construct(
         lead=facts.id,

@@ -212,6 +212,10 @@ class ScoringModel(_Strict):
     points: dict[str, float]
     negatives: dict[str, float]
     caps: dict[str, float] = Field(default_factory=dict)
+    # Groups of `dimension.type` keys that state one fact about the deal (budget status;
+    # whether there is a timeline; whether there is a need). Within a group, a signal is
+    # superseded by any later one of the opposite polarity: the latest word wins.
+    supersede: dict[str, list[str]] = Field(default_factory=dict)
     routing: Routing
     segments: dict[Segment, SegmentModel]
     version: str = Field(default="", description="short sha256 of the file text")
@@ -231,6 +235,11 @@ class ScoringModel(_Strict):
                 )
         for table in (self.points, self.negatives, self.caps):
             _check_keys(table)
+        for group, keys in self.supersede.items():
+            if not keys:
+                raise ValueError(f"supersede group {group!r} is empty")
+            for key in keys:
+                _check_key(key)
         for key, value in self.negatives.items():
             if value > 0:
                 raise ValueError(f"negative points {key!r} must be <= 0, got {value}")

@@ -278,3 +278,32 @@ def test_negative_points() -> None:
     assert chosen.total == base - 20
     job = score_lead(facts.model_copy(update={"job_seeker": True}), [], MODEL, NOW)
     assert job.total == base - 30 and job.route == "nurture"
+
+
+def test_a_later_conversation_supersedes_an_earlier_contradicting_fact() -> None:
+    facts, signals = enterprise_sql()
+    # Budget: approved in an older call, put on hold in a newer one; the newer word wins.
+    signals[0] = sig(1, "budget", "status", "earmarked", quote="80k earmarked", doc=1,
+                     age_days=40)
+    signals.append(sig(20, "budget", "status", "none", polarity="against",
+                       quote="the budget is on hold", doc=2, age_days=5))
+    score = score_lead(facts, signals, MODEL, NOW)
+    old = [ln for ln in score.explanation if 1 in ln.evidence and "superseded" in ln.text]
+    assert len(old) == 1 and old[0].points == 0 and "#20" in old[0].text
+    assert score.dimensions["budget"] < 0
+    assert score.stage != "SQL"  # the on-hold budget no longer opens the gate
+    assert _sum(score) == score.total
+    # The other way round, the approval is the newer word and the lead is an SQL again.
+    signals[0] = sig(1, "budget", "status", "earmarked", quote="80k earmarked", doc=3,
+                     age_days=1)
+    again = score_lead(facts, signals, MODEL, NOW)
+    assert any(20 in ln.evidence and "superseded" in ln.text for ln in again.explanation)
+    assert again.stage == score_lead(*enterprise_sql(), MODEL, NOW).stage
+
+
+def test_contradictions_inside_one_conversation_both_stand() -> None:
+    facts, signals = enterprise_sql()
+    signals.append(sig(20, "budget", "status", "none", polarity="against",
+                       quote="well, it is not formally there yet", doc=3))
+    score = score_lead(facts, signals, MODEL, NOW)
+    assert not any("superseded" in ln.text for ln in score.explanation)
