@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from assistant.service import LeadSummary
 
@@ -79,27 +80,32 @@ def format_value(value: object) -> str:
 
 
 def signal_table(rows: Sequence[tuple[int | None, object]], title: str = "Signals") -> Table:
-    """Signals with their evidence quote; `rows` are (id or None, Signal)."""
+    """Signals with their evidence quote; `rows` are (id or None, Signal). The speaker's role
+    is its colour (prospect green, rep dim, unknown yellow), so names never wrap."""
     with_ids = any(sid is not None for sid, _ in rows)
-    table = Table(title=title, show_lines=False, expand=True)
+    table = Table(title=title, show_lines=False, expand=True,
+                  caption="who: [green]prospect[/] · [dim]rep[/] · [yellow]unknown[/]")
     if with_ids:
         table.add_column("id", justify="right", no_wrap=True)
-    table.add_column("signal", ratio=2, overflow="fold")
-    table.add_column("value", ratio=2, overflow="fold")
+    table.add_column("signal", no_wrap=True, overflow="ellipsis", max_width=16)
+    table.add_column("value", ratio=2, overflow="fold", min_width=10)
     table.add_column("±", no_wrap=True)
     table.add_column("conf", no_wrap=True)
-    table.add_column("who", ratio=1, overflow="fold")
-    table.add_column("quote", ratio=4, overflow="fold")
+    table.add_column("who", no_wrap=True, overflow="ellipsis", max_width=14)
+    table.add_column("quote", ratio=5, overflow="fold")
     for sid, sig in rows:
         ev = sig.evidence  # type: ignore[attr-defined]
         pol = {"for": "[green]+[/]", "against": "[red]-[/]", "neutral": "~"}[sig.polarity]  # type: ignore[attr-defined]
         mods = f" [dim]({', '.join(sig.modifiers)})[/]" if sig.modifiers else ""  # type: ignore[attr-defined]
+        style = {"prospect": "green", "rep": "dim"}.get(ev.role, "yellow")
         cells = [
-            f"{sig.dimension}/{sig.type}",  # type: ignore[attr-defined]
+            Text.assemble(
+                (sig.dimension, "bold"), "\n", (sig.type.replace("_", " "), "dim")  # type: ignore[attr-defined]
+            ),
             format_value(sig.value),  # type: ignore[attr-defined]
             pol,
             f"{sig.confidence:.2f}",  # type: ignore[attr-defined]
-            f"{ev.speaker or '-'} ({ev.role})",
+            Text(ev.speaker or "-", style=style),
             f"“{ev.quote}”{mods}",
         ]
         table.add_row(*([str(sid)] if with_ids else []), *cells)
