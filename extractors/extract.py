@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from spacy.language import Language
@@ -172,22 +173,35 @@ def _signals_for(doc: Doc, utt: Utterance, document: Document) -> list[tuple[Sig
 
 
 def _dedupe(scored: list[tuple[Signal, int]]) -> list[Signal]:
-    """No two signals of one dimension/type (or one collapsing dimension) overlap."""
+    """No two signals of one dimension/type (or one collapsing dimension) overlap.
+
+    Kept signals are indexed by start per dimension, so each candidate is only compared with
+    the kept signals that can overlap it (a start within the longest kept span before it)."""
     ranked = sorted(scored, key=lambda p: (-p[0].confidence, -p[1], p[0].evidence.start))
     kept: list[Signal] = []
+    starts: dict[str, list[int]] = {}
     by_dim: dict[str, list[Signal]] = {}
+    longest: dict[str, int] = {}
     for sig, _ in ranked:
         ev = sig.evidence
+        dim = sig.dimension
+        dim_starts = starts.setdefault(dim, [])
+        dim_sigs = by_dim.setdefault(dim, [])
+        lo = bisect_left(dim_starts, ev.start - longest.get(dim, 0))
+        hi = bisect_left(dim_starts, ev.end)
         clash = False
-        for other in by_dim.get(sig.dimension, ()):
+        for other in dim_sigs[lo:hi]:
             if not (ev.start < other.evidence.end and other.evidence.start < ev.end):
                 continue
-            if other.type == sig.type or sig.dimension in _COLLAPSE:
+            if other.type == sig.type or dim in _COLLAPSE:
                 clash = True
                 break
         if not clash:
             kept.append(sig)
-            by_dim.setdefault(sig.dimension, []).append(sig)
+            at = bisect_right(dim_starts, ev.start)
+            dim_starts.insert(at, ev.start)
+            dim_sigs.insert(at, sig)
+            longest[dim] = max(longest.get(dim, 0), ev.end - ev.start)
     return sorted(kept, key=lambda s: (s.evidence.start, s.evidence.end, s.dimension, s.type))
 
 

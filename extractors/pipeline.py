@@ -166,7 +166,6 @@ def make_segment(nlp: Language, name: str) -> QualifySegment:
 
 
 _PUNCT_BREAK = re.compile(r"(?<=[.!?])[.!?\"')\]]*\s+(?=\S)")
-_WORD_BEFORE = re.compile(r"(\S+)$")
 
 
 @lru_cache(maxsize=1)
@@ -185,8 +184,13 @@ def punctuation_breaks(text: str) -> list[int]:
     abbreviations = _abbreviations()
     out = []
     for match in _PUNCT_BREAK.finditer(text):
-        before = _WORD_BEFORE.search(text, 0, match.start())
-        word = before.group(1).lower() if before else ""
+        # the word before the break, found by walking back to whitespace (a regex search for
+        # it scanned the text from its start at every break: quadratic in long turns)
+        end = match.start()
+        begin = end
+        while begin > 0 and not text[begin - 1].isspace():
+            begin -= 1
+        word = text[begin:end].lower()
         word = word.rstrip("\"')]").lstrip("\"'([")
         if word in abbreviations or re.fullmatch(r"(?:[a-z]\.)+", word):
             continue
