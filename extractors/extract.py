@@ -205,15 +205,32 @@ def _dedupe(scored: list[tuple[Signal, int]]) -> list[Signal]:
     return sorted(kept, key=lambda s: (s.evidence.start, s.evidence.end, s.dimension, s.type))
 
 
+def _bare_title(title: Any) -> str:
+    return re.sub(r"^(?:(?:the|our|my|their|your|his|her|new|interim|acting|former)\s+)+", "",
+                  str(title or "").strip().lower()).strip()
+
+
 def _first_mentions(signals: list[Signal]) -> list[Signal]:
     """A person named again later adds nothing unless the new mention brings a title: the
     stakeholder map wants each person once, with the richest description first found."""
     seen: dict[str, set[str]] = {}
     kept: list[Signal] = []
+    named_titles = {
+        _bare_title(sig.value.get("title")) for sig in signals
+        if sig.dimension == "stakeholder" and isinstance(sig.value, dict)
+        and sig.value.get("name") and sig.value.get("title")
+    }
+    seen_bare: set[str] = set()
     for sig in signals:
         value = sig.value if isinstance(sig.value, dict) else {}
         name = value.get("name") if sig.dimension == "stakeholder" else None
         if not name:
+            if sig.dimension == "stakeholder" and value.get("title"):
+                # "the GM" said three times is one person, and the same one as "the GM, Ana"
+                bare = _bare_title(value.get("title"))
+                if bare in named_titles or bare in seen_bare:
+                    continue
+                seen_bare.add(bare)
             kept.append(sig)
             continue
         key = str(name).split()[0].lower()

@@ -135,7 +135,7 @@ _DET = re.compile(r"(?:\b(?:our|my|the|their|his|her|your|she'?s|he'?s|she is|he
                   re.I)
 _LEFT_NAME = re.compile(rf"({NAME})(?:,\s*|\s+\(|\s+(?:is|as|who is|who's)\s+)"
                         rf"(?:our\s+|the\s+|my\s+)?$")
-_RIGHT_NAME = re.compile(rf"^(?:,\s*|\s+\(|\s+)({NAME})")
+_RIGHT_NAME = re.compile(rf"^(?:,\s*|\s+\(|\s+)(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?({NAME})")
 _VERB_NAME = re.compile(
     rf"(?i:\b(?:loop(?:ing|ed)? in|bring(?:ing)? in|cc(?:'d|ed|ing)?|includ(?:e|ing)|"
     rf"check(?:ing)? with|talk(?:ed|ing)? to|spoke (?:to|with)|speak(?:ing)? (?:to|with)|"
