@@ -25,6 +25,9 @@ DROP = frozenset({"hypothetical", "past", "other_party", "question"})
 # dimensions where two types in one clause are usually one fact told two ways
 _COLLAPSE = frozenset({"authority", "timeline", "need", "competition", "next_step"})
 _MAX_UTTERANCE = 200_000
+_FUTURE = re.compile(
+    r"\b(?:i'?ll|we'?ll|i will|we will|let me|i'm going to|we're going to)\b", re.I
+)
 _SIGNATURE = re.compile(
     r"^\s*(?:best|best regards|regards|kind regards|warm regards|thanks|thank you|many thanks|"
     r"cheers|sincerely|talk soon|sent from my \w+)\s*[,!.]?\s*$",
@@ -137,6 +140,9 @@ def _signals_for(doc: Doc, utt: Utterance, document: Document) -> list[tuple[Sig
         mods: list[str] = list(data["modifiers"])
         if data["dimension"] == "need" and data["type"] == "pain" and "past" in mods:
             mods.remove("past")  # a past incident ("we missed a renewal last quarter") is pain
+        if data["dimension"] == "next_step" and "past" in mods and _FUTURE.search(
+                doc._.qualify_meta["text"][data["start"] : data["t_end"]]):
+            mods.remove("past")  # "I'll send over last quarter's report" is a commitment
         negations = [r for r in data["reasons"] if r.startswith("cue:neg.")]
         if data["dimension"] == "need" and negations and all(
                 r == "cue:neg.nobody" for r in negations) and "negation" in mods:
