@@ -289,6 +289,9 @@ POSITIVE: list[tuple[str, str, str | None, str]] = [
 TRAPS: list[tuple[str, str | None, str]] = [
     # ---- need
     ("need", None, "No problem, I can send that over."),
+    # not shopping around is good news for us, not a missing need
+    ("need", "against", "We are not looking at anyone else right now."),
+    ("need", "against", "Honestly we're not looking at other vendors."),
     ("need", None, "Sorry for the slow reply this week."),
     ("need", None, "I'm running late, be there in five."),
     ("need", None, "Our office is behind the train station."),
