@@ -8,6 +8,7 @@ months and sentence starts.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 NAME = r"[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)?(?:\s(?:[A-Z]\.|[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)?))?"
@@ -130,6 +131,8 @@ def department(title: str | None) -> str | None:
     return None
 
 
+_PRONOUN_SUBJECT = re.compile(r"\b(?:he|she)(?:'s|\s+is|\s+was)\s+(?:the\s+|our\s+|their\s+)+"
+                              r"(?:new\s+|interim\s+|acting\s+)?$", re.I)
 _DET = re.compile(r"(?:\b(?:our|my|the|their|his|her|your|she'?s|he'?s|she is|he is)\s+"
                   r"(?:the\s+|our\s+)?(?:new\s+|interim\s+|acting\s+)?)$",
                   re.I)
@@ -205,8 +208,10 @@ def find_mentions(
     titles: list[tuple[int, int, str]],
     known_names: frozenset[str],
     tools: frozenset[str],
+    earlier: Sequence[Mention] = (),
 ) -> list[Mention]:
-    """Person mentions inside text[start:end]; `titles` are TITLE entity spans (absolute)."""
+    """Person mentions inside text[start:end]; `titles` are TITLE entity spans (absolute);
+    `earlier`: people named before this clause in the same sentence."""
     out: list[Mention] = []
     used: list[tuple[int, int]] = []
 
@@ -238,7 +243,10 @@ def find_mentions(
             add(Mention(t_start - len(self_intro.group(0)), t_end, "stakeholder.self_title",
                         None, title, is_speaker=True))
         elif det and not re.search(r"(?i)\b(?:board|team|ops)\b", title):
-            add(Mention(t_start - len(det.group(0)), t_end, "stakeholder.title", None, title))
+            rule = "stakeholder.title"
+            if _PRONOUN_SUBJECT.search(left):
+                rule = "stakeholder.pronoun_title"  # "..., he is our CFO": who is "he"?
+            add(Mention(t_start - len(det.group(0)), t_end, rule, None, title))
     local = text[start:end]
     # notes style: "Victor Salas (Dir. InfoSec)", "legal (Rosa)", "Hanna in procurement"
     for match in _PAREN_AFTER.finditer(local):
@@ -293,4 +301,17 @@ def find_mentions(
         if match.group(1) and looks_like_name(match.group(1), tools):
             add(Mention(start + match.start(1), start + match.end(1), "stakeholder.self_name",
                         match.group(1), None, is_speaker=True))
-    return out
+    return [_resolve_pronoun(m, [*earlier, *out]) for m in out]
+
+
+def _resolve_pronoun(mention: Mention, mentions: list[Mention]) -> Mention:
+    """ "My boss, Henrik Dahl, has the final word, he is our CFO": the title belongs to the
+    one person named just before it; with no name, or two candidates, it stays a title."""
+    if mention.rule_id != "stakeholder.pronoun_title":
+        return mention
+    before = [m for m in mentions if m.name and not m.is_speaker and m.end <= mention.start]
+    names = {m.name for m in before}
+    if len(names) != 1:
+        return Mention(mention.start, mention.end, "stakeholder.title", None, mention.title)
+    return Mention(mention.start, mention.end, "stakeholder.pronoun_title", names.pop(),
+                   mention.title)

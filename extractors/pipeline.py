@@ -498,8 +498,14 @@ class QualifyPeople:
         text = meta.get("text") or doc.text
         titles = [(e["start"], e["end"], text[e["start"]:e["end"]])
                   for e in entities_in(doc, "TITLE", 0, len(text))]
+        named: list = []  # people named earlier in the same sentence, for "he is our CFO"
+        current = None
         for (c0, c1), sent in doc._.qualify_clauses:
-            for m in find_mentions(text, c0, c1, titles, known, self.tools):
+            if sent != current:
+                named, current = [], sent
+            found = find_mentions(text, c0, c1, titles, known, self.tools, earlier=named)
+            named += [m for m in found if m.name and not m.is_speaker]
+            for m in found:
                 clause = text[c0:c1]
                 name = m.name
                 if m.is_speaker and name is None:

@@ -83,7 +83,10 @@ def resolve_stakeholders(
         display = value.get("name")
         if display and (person.name is None or len(display) > len(person.name)):
             person.name = display
-        person.title = person.title or value.get("title")
+        if value.get("title") and (
+            person.title is None or (person.department is None and value.get("department"))
+        ):
+            person.title = value["title"]  # "CFO" (finance) says more than "boss"
         person.department = person.department or value.get("department")
         role = value.get("buying_role")
         if role == "blocker":

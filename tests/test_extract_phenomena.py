@@ -595,3 +595,19 @@ def test_the_first_character_shortcut_finds_exactly_the_same_matches() -> None:
             m.span() for m in plain.finditer(text)], rule.id
         checked += 1
     assert checked > 40
+
+
+def test_he_is_our_cfo_belongs_to_the_person_just_named() -> None:
+    from extractors import resolve_stakeholders
+
+    found = prospect("My boss, Henrik Dahl, has the final word, he is our CFO.")
+    people = resolve_stakeholders([[s for s in found if s.dimension == "stakeholder"]])
+    assert [(p.name, p.title, p.buying_role) for p in people] == [
+        ("Henrik Dahl", "CFO", "economic_buyer")
+    ]
+
+
+def test_he_with_two_people_named_stays_a_bare_title() -> None:
+    found = prospect("Nadia Rahman and Tom Becker joined, and she is our CFO.")
+    titled = [s.value for s in found if s.dimension == "stakeholder" and s.value.get("title")]
+    assert titled and all("name" not in v for v in titled), titled
