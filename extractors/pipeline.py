@@ -114,6 +114,24 @@ class MatchBatch:
         self.text = SEPARATOR.join(texts)
         self.lower = lower_same_length(self.text)
         self._cache: dict[str, dict[int, list[tuple[int, int]]]] = {}
+        self._by_utterance: dict[int, dict[str, list[tuple[int, int]]]] | None = None
+
+    def hits(
+        self, finders: list[tuple[str, Any]], index: int, length: int
+    ) -> dict[str, list[tuple[int, int]]]:
+        """key -> spans in utterance `index`, for the rules that match there at all: the
+        trigger loop then visits a handful of rules per utterance instead of all of them."""
+        if self._by_utterance is None:
+            by: dict[int, dict[str, list[tuple[int, int]]]] = {}
+            for key, finder in finders:
+                self.spans(key, finder, 0, self.lengths[0] if self.lengths else 0)
+                for idx, found in self._cache[key].items():
+                    by.setdefault(idx, {})[key] = found
+            self._by_utterance = by
+        got = self._by_utterance.get(index, {})
+        if self.lengths and length != self.lengths[index]:
+            got = {k: [(a, b) for a, b in v if b <= length] for k, v in got.items()}
+        return got
 
     def spans(self, key: str, finder: Any, index: int, length: int) -> list[tuple[int, int]]:
         """Spans of `finder(text, lower)` inside utterance `index`, relative to it.
@@ -139,6 +157,13 @@ class MatchBatch:
         return got
 
 
+@lru_cache(maxsize=1024)
+def _rx(pattern: str) -> re.Pattern[str]:
+    """A rule's requires/excludes pattern, compiled once (case-insensitive): these run for
+    every match of every rule, and re's own cache lookup showed in the profile."""
+    return re.compile(pattern, re.I)
+
+
 def _matches(meta: dict[str, Any], key: str, finder: Any, text: str,
              lowered: str | None) -> list[tuple[int, int]]:
     """Rule matches in one utterance, from the document batch when there is one."""
@@ -153,9 +178,11 @@ def _span(doc: Doc, start: int, end: int, group: str, data: dict[str, Any]) -> N
     span = doc.char_span(start, end, label=data.get("rule_id", ""), alignment_mode="expand")
     if span is None:
         return
-    if doc._.qualify_data is None:
-        doc._.qualify_data = {}
-    doc._.qualify_data.setdefault(group, []).append(data)
+    ext = doc._  # one Underscore object, not three (this runs for every match)
+    store = ext.qualify_data
+    if store is None:
+        store = ext.qualify_data = {}
+    store.setdefault(group, []).append(data)
     doc.spans[group].append(span)
 
 
@@ -346,6 +373,7 @@ class QualifyTriggers:
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules.signals
+        self._finders = [("s:" + r.id, r.finditer) for r in self.rules if not r.entity]
         self.tools = load_tools()[0]
 
     def _name_near(self, doc: Doc, a: int, b: int, clause: tuple[int, int],
@@ -424,10 +452,19 @@ class QualifyTriggers:
         self._kind = meta.get("kind", "")
         ents = span_data(doc, ENTITIES)
         clauses = doc._.qualify_clauses
+        batch = meta.get("batch")
+        hits = None
+        if batch is not None and batch.lower is not None and lowered is not None:
+            hits = batch.hits(self._finders, meta["batch_index"], len(text))
         for rule in self.rules:
             if rule.entity:
                 matches = [(e["start"], e["end"], e)
                            for e in _ents_in(ents, rule.entity, 0, len(text))]
+            elif hits is not None:
+                found = hits.get("s:" + rule.id)
+                if not found:
+                    continue
+                matches = [(a, b, None) for a, b in found]
             else:
                 matches = [(a, b, None) for a, b in _matches(meta, "s:" + rule.id,
                                                                  rule.finditer, text, lowered)]
@@ -436,9 +473,9 @@ class QualifyTriggers:
                     continue
                 c0, c1, sent = _clause_of(clauses, a, b)
                 clause = text[c0:c1]
-                if rule.requires and not re.search(rule.requires, clause, re.I):
+                if rule.requires and not _rx(rule.requires).search(clause):
                     continue
-                if rule.excludes and re.search(rule.excludes, clause, re.I):
+                if rule.excludes and _rx(rule.excludes).search(clause):
                     continue
                 data: dict[str, Any] = {
                     "rule_id": rule.id, "dimension": rule.dimension, "type": rule.type,
