@@ -128,48 +128,19 @@ def test_crm_dry_run_shows_the_patch_against_the_last_export(
     runner: CliRunner, demo_db: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "crm"
+
+    def hubspot(*args: str):
+        return run(runner, demo_db, "crm", "export", "pinecrest-staffing", "--target", "hubspot",
+                   *args)
+
     ok(run(runner, demo_db, "score", "pinecrest-staffing"))
     before = table_counts(demo_db)
-    first = ok(
-        run(
-            runner,
-            demo_db,
-            "crm",
-            "export",
-            "pinecrest-staffing",
-            "--target",
-            "hubspot",
-            "--dry-run",
-        )
-    )
+    first = ok(hubspot("--dry-run"))
     assert "+ pinecrest-staffing qualify_score" in first
     assert not out.exists()
     assert table_counts(demo_db) == before  # a dry run writes nothing, not even an event
-    ok(
-        run(
-            runner,
-            demo_db,
-            "crm",
-            "export",
-            "pinecrest-staffing",
-            "--target",
-            "hubspot",
-            "--out",
-            str(out),
-        )
-    )
-    same = ok(
-        run(
-            runner,
-            demo_db,
-            "crm",
-            "export",
-            "pinecrest-staffing",
-            "--target",
-            "hubspot",
-            "--dry-run",
-        )
-    )
+    ok(hubspot("--out", str(out)))
+    same = ok(hubspot("--dry-run"))
     assert "no changes since the last hubspot export" in same
     ok(
         run(
@@ -185,18 +156,7 @@ def test_crm_dry_run_shows_the_patch_against_the_last_export(
             "M",
         )
     )
-    patch = ok(
-        run(
-            runner,
-            demo_db,
-            "crm",
-            "export",
-            "pinecrest-staffing",
-            "--target",
-            "hubspot",
-            "--dry-run",
-        )
-    )
+    patch = ok(hubspot("--dry-run"))
     assert "- pinecrest-staffing qualify_stage" in patch
     assert "+ pinecrest-staffing qualify_stage: MQL" in patch
     assert "+ pinecrest-staffing lifecyclestage: marketingqualifiedlead" in patch
