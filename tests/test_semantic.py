@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +74,44 @@ def test_examples_from_the_dev_corpus() -> None:
     assert all(t == t.strip() and t for t, _ in examples)
     # Rep questions are not negatives or positives: they are simply not prospect text.
     assert not any(t.startswith("<v ") for t, _ in examples)
+
+
+def test_paraphrase_file_is_valid() -> None:
+    path = semantic.PARAPHRASE_FILE
+    assert path.is_file() and (path.parent / "README.md").is_file()
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 300
+    for row in rows:
+        assert set(row) == {"text", "dimension"}
+        assert isinstance(row["text"], str) and row["text"] == row["text"].strip()
+        assert row["dimension"] is None or row["dimension"] in semantic.DIMENSIONS
+    texts = [r["text"] for r in rows]
+    assert len(set(texts)) == len(texts), "duplicate paraphrase texts"
+    counts = Counter(r["dimension"] for r in rows)
+    assert all(counts[d] >= 30 for d in semantic.DIMENSIONS), counts
+    assert counts[None] >= 30
+    assert semantic.paraphrase_examples() == [(r["text"], r["dimension"]) for r in rows]
+
+
+def test_paraphrases_are_never_held_out() -> None:
+    extra = semantic.paraphrase_examples()
+    corpus = [f"Corpus sentence number {i}, about nothing much." for i in range(400)]
+    train, test = semantic.split_examples([(t, None, t) for t in corpus], extra)
+    held = {t for t, _ in test}
+    assert held and held <= set(corpus)
+    assert set(extra) <= set(train)
+    # a paraphrase that happens to equal a held-out corpus sentence is not trained on either
+    clash = next(iter(held))
+    train, test = semantic.split_examples([(t, None, t) for t in corpus], [(clash, "need")])
+    assert (clash, "need") not in train and (clash, None) in test
+    # on the real corpus the held-out set holds no paraphrase
+    folder = ROOT / "fixtures" / "docs"
+    if (folder / "labels.jsonl").is_file():
+        train, test = semantic.split_examples(semantic._grouped_examples(folder), extra)
+        assert not {t for t, _ in test} & {t for t, _ in extra}
+        assert set(extra) <= set(train)
+    with pytest.raises(semantic.SemanticError, match="never train"):
+        semantic.paraphrase_examples(ROOT / "fixtures" / "gold" / "test" / "labels.jsonl")
 
 
 def test_shipped_head_metadata() -> None:
