@@ -43,7 +43,19 @@ class RulesError(ValueError):
 
 def _compile(pattern: str, case_sensitive: bool = False) -> re.Pattern[str]:
     flags = 0 if case_sensitive else re.IGNORECASE
-    return re.compile(pattern, flags)
+    compiled = re.compile(pattern, flags)
+    chars = _first_chars(pattern)
+    if chars and "(?P" not in pattern:
+        if not case_sensitive:  # a superset of the start characters is always safe
+            chars = {c for ch in chars for c in (ch, ch.lower(), ch.upper()) if len(c) == 1}
+        if len(chars) < 60:
+            # same skip-ahead as _lowered: a leading \b alone makes the engine try every position
+            klass = "".join(re.escape(ch) for ch in sorted(chars))
+            try:
+                return re.compile(f"(?=[{klass}])(?:{pattern})", flags)
+            except re.error:
+                return compiled
+    return compiled
 
 
 class _Rule(BaseModel):

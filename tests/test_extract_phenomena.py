@@ -611,3 +611,48 @@ def test_he_with_two_people_named_stays_a_bare_title() -> None:
     found = prospect("Nadia Rahman and Tom Becker joined, and she is our CFO.")
     titled = [s.value for s in found if s.dimension == "stakeholder" and s.value.get("title")]
     assert titled and all("name" not in v for v in titled), titled
+
+
+# 0.6.0 families: pain as time/cost/risk/workarounds, money folded into programmes, pushback
+# that carries its own negation, approvals to spelled-out titles, incumbents at end of life.
+FAMILIES_060: list[tuple[str, str, str | None, str]] = [
+    ("need", "pain", "for", "The planners burn about three days a month rebuilding the rota."),
+    ("need", "pain", "for", "Our couriers miss collections at least twice a week."),
+    ("need", "pain", "for", "We end up reissuing half the certificates by hand."),
+    ("need", "pain", "for", "The grocer put us on formal notice about late deliveries."),
+    ("need", "pain", "for", "Only Bertrand knows how to restart the label printer."),
+    ("need", "pain", "for", "Nobody in the office can edit the old quoting tool."),
+    ("need", "pain", "for", "Our accounts team re-keys every remittance into the ledger."),
+    ("need", "current_workflow", "for", "Stock counts are kept on a laminated sheet by the door."),
+    ("budget", "source", "for", "The licences got folded into the wider estates programme."),
+    ("budget", "source", "for", "The cost sits in the facilities team's operating plan."),
+    ("budget", "pushback", "against", "We can't justify another subscription this year."),
+    ("budget", "pushback", "against", "We can't afford that."),
+    ("budget", "pushback", "against", "Our treasurer hates multi-year contracts."),
+    ("budget", "status", "for", "The trustees signed off the spend in February."),
+    ("authority", "approval_chain", "for", "It goes to our chief financial officer after that."),
+    ("competition", "incumbent", "for", "They've told us the current version is end of life."),
+    ("competition", "alternative", "neutral", "Quorvex is the one we're seriously weighing."),
+]
+
+TRAPS_060: list[tuple[str, str | None, str]] = [
+    ("need", None, "If we ended up re-keying everything we'd be in trouble."),
+    ("need", None, "Do your drivers miss pickups?"),
+    ("need", None, "I'll spend two days next week on the onboarding with you."),
+    ("competition", None, "If your product went end of life we'd have to move."),
+    ("budget", "against", "Honestly the price is not too expensive."),
+]
+
+
+@pytest.mark.parametrize(("dimension", "kind", "polarity", "line"), FAMILIES_060)
+def test_060_family_is_found(dimension: str, kind: str, polarity: str | None, line: str) -> None:
+    found = [s for s in prospect(line) if s.dimension == dimension]
+    assert any((kind == ANY or s.type == kind) and (polarity is None or s.polarity == polarity)
+               for s in found), (line, [(s.dimension, s.type, s.polarity) for s in found])
+
+
+@pytest.mark.parametrize(("dimension", "polarity", "line"), TRAPS_060)
+def test_060_trap_does_not_fire(dimension: str, polarity: str | None, line: str) -> None:
+    found = [s for s in prospect(line) if s.dimension == dimension
+             and (polarity is None or s.polarity == polarity)]
+    assert not found, (line, [(s.type, s.polarity, s.evidence.quote) for s in found])
