@@ -83,11 +83,47 @@ class _Rule(BaseModel):
         can, which is 2-3x faster than re.IGNORECASE."""
         fast = _lowered(self.pattern) if not self.case_sensitive and lowered else None
         if fast is not None and lowered is not None:
+            if len(lowered) >= _ANCHORED_SCAN_MIN:
+                starts = _anchors(fast.pattern, _SCAN_ANCHORS)
+                if starts is not None:
+                    return _anchored_finditer(fast, lowered, starts)
+                return fast.finditer(lowered)
             anchors = _anchors(fast.pattern)
             if anchors is not None and not any(a in lowered for a in anchors):
                 return iter(())
             return fast.finditer(lowered)
         return self.regex.finditer(text)
+
+
+# On a long text (a whole document's utterances at once) a rule whose every match starts with
+# one of a few literal strings is cheaper to run only where those strings occur than to let the
+# engine try every position: str.find is a C scan, and rx.match(text, pos) still sees the
+# characters before pos, so \b and lookbehinds behave as in finditer.
+_ANCHORED_SCAN_MIN = 2000
+_SCAN_ANCHORS = 64  # more literal starts than the per-utterance gate: each is one str.find
+
+
+def _anchored_finditer(
+    rx: re.Pattern[str], text: str, anchors: tuple[str, ...]
+) -> Iterator[re.Match[str]]:
+    """Same matches as rx.finditer(text) when every match starts with one of `anchors`
+    (non-empty): candidate starts in order, non-overlapping, leftmost first."""
+    starts: set[int] = set()
+    find = text.find
+    for anchor in anchors:
+        i = find(anchor)
+        while i >= 0:
+            starts.add(i)
+            i = find(anchor, i + 1)
+    end = 0
+    match = rx.match
+    for pos in sorted(starts):
+        if pos < end:
+            continue
+        m = match(text, pos)
+        if m is not None:
+            yield m
+            end = max(m.end(), pos + 1)
 
 
 @lru_cache(maxsize=4096)
@@ -180,7 +216,7 @@ def _first_of(items: list[Any]) -> set[str] | None:
 _MAX_ANCHORS = 24
 
 
-def _prefixes(items: Any) -> set[str] | None:
+def _prefixes(items: Any, limit: int = _MAX_ANCHORS) -> set[str] | None:
     """Literal strings every match must start with (None when that cannot be said)."""
     from re import _constants as c  # type: ignore[attr-defined]
 
@@ -192,11 +228,11 @@ def _prefixes(items: Any) -> set[str] | None:
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue
         if op is c.SUBPATTERN:
-            subs = _prefixes(arg[3])
+            subs = _prefixes(arg[3], limit)
         elif op is c.BRANCH:
             subs = set()
             for alt in arg[1]:
-                alt_prefixes = _prefixes(alt)
+                alt_prefixes = _prefixes(alt, limit)
                 if alt_prefixes is None:
                     return None if current == {""} else current
                 subs |= alt_prefixes
@@ -205,17 +241,17 @@ def _prefixes(items: Any) -> set[str] | None:
         if subs is None:
             return current
         combined = {p + q for p in current for q in subs}
-        return combined if len(combined) <= _MAX_ANCHORS else current
+        return combined if len(combined) <= limit else current
     return current
 
 
 @lru_cache(maxsize=4096)
-def _anchors(pattern: str) -> tuple[str, ...] | None:
+def _anchors(pattern: str, limit: int = _MAX_ANCHORS) -> tuple[str, ...] | None:
     """Cheap substring gate for a pattern: if none of these occurs, the regex cannot match."""
     try:
         from re import _parser  # type: ignore[attr-defined]
 
-        found = _prefixes(_parser.parse(pattern))
+        found = _prefixes(_parser.parse(pattern), limit)
     except Exception:  # private module: any surprise just disables the gate
         return None
     if not found or any(len(a) < 2 for a in found):

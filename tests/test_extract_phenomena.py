@@ -656,3 +656,42 @@ def test_060_trap_does_not_fire(dimension: str, polarity: str | None, line: str)
     found = [s for s in prospect(line) if s.dimension == dimension
              and (polarity is None or s.polarity == polarity)]
     assert not found, (line, [(s.type, s.polarity, s.evidence.quote) for s in found])
+
+
+def test_the_anchored_scan_finds_exactly_the_same_matches() -> None:
+    """On long texts rules run only where their literal starts occur: same spans as finditer,
+    for every rule, and the case-sensitive skip-ahead keeps the plain pattern's matches."""
+    import re
+
+    from extractors.rules_io import (
+        _SCAN_ANCHORS,
+        _anchored_finditer,
+        _anchors,
+        _compiled,
+        _lowered,
+        default_rules,
+        lower_same_length,
+    )
+
+    lines = [c[3] for c in (*POSITIVE, *FAMILIES_060)] + [c[2] for c in (*TRAPS, *TRAPS_060)]
+    text = "\n".join(lines)
+    lowered = lower_same_length(text)
+    assert lowered is not None
+    rules = default_rules()
+    anchored = 0
+    for rule in (*rules.signals, *rules.entities):
+        if not rule.pattern:
+            continue
+        if rule.case_sensitive:
+            assert [m.span() for m in _compiled(rule.pattern, True).finditer(text)] == [
+                m.span() for m in re.compile(rule.pattern).finditer(text)], rule.id
+            continue
+        fast = _lowered(rule.pattern)
+        assert fast is not None
+        starts = _anchors(fast.pattern, _SCAN_ANCHORS)
+        if starts is None:
+            continue
+        assert [m.span() for m in _anchored_finditer(fast, lowered, starts)] == [
+            m.span() for m in fast.finditer(lowered)], rule.id
+        anchored += 1
+    assert anchored > 30
