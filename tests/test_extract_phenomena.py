@@ -633,6 +633,9 @@ FAMILIES_060: list[tuple[str, str, str | None, str]] = [
     ("authority", "approval_chain", "for", "It goes to our chief financial officer after that."),
     ("competition", "incumbent", "for", "They've told us the current version is end of life."),
     ("competition", "alternative", "neutral", "Quorvex is the one we're seriously weighing."),
+    ("need", "pain", "for", "We lose about one in four applicants before the interview."),
+    ("need", "pain", "for", "On a busy week that's six hundred parcels."),
+    ("authority", "economic_buyer", "for", "The bursar makes the award after the panel."),
 ]
 
 TRAPS_060: list[tuple[str, str | None, str]] = [
@@ -641,6 +644,7 @@ TRAPS_060: list[tuple[str, str | None, str]] = [
     ("need", None, "I'll spend two days next week on the onboarding with you."),
     ("competition", None, "If your product went end of life we'd have to move."),
     ("budget", "against", "Honestly the price is not too expensive."),
+    ("need", None, "What are the wait times for your support team?"),
 ]
 
 
