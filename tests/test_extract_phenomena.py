@@ -67,6 +67,8 @@ POSITIVE: list[tuple[str, str, str | None, str]] = [
     ("need", "no_need", "against", "We're just researching options, nothing planned."),
     # ---- competition: names not in any list
     ("competition", "incumbent", None, "We use Trackwise for approvals today."),
+    ("competition", "incumbent", None, "Our current vendor is Ostara, and it shows."),
+    ("competition", "alternative", None, "Honestly Quillon looks stronger on reporting."),
     ("competition", "incumbent", None, "We're on Fleetbase at the moment."),
     ("competition", "incumbent", None, "Currently using Rotaly for the staff schedule."),
     ("competition", "incumbent", None, "We're switching from Ledgerly next spring."),
@@ -289,6 +291,9 @@ POSITIVE: list[tuple[str, str, str | None, str]] = [
 TRAPS: list[tuple[str, str | None, str]] = [
     # ---- need
     ("need", None, "No problem, I can send that over."),
+    # "better" about a quarter or our own product is not a competitor
+    ("competition", None, "Q3 looks better for us than Q2 did."),
+    ("competition", None, "The new version is better at search."),
     # not shopping around is good news for us, not a missing need
     ("need", "against", "We are not looking at anyone else right now."),
     ("need", "against", "Honestly we're not looking at other vendors."),
