@@ -68,6 +68,7 @@ POSITIVE: list[tuple[str, str, str | None, str]] = [
     # ---- competition: names not in any list
     ("competition", "incumbent", None, "We use Trackwise for approvals today."),
     ("competition", "incumbent", None, "Our current vendor is Ostara, and it shows."),
+    ("authority", "approval_chain", "for", "I would need to run it past my manager first."),
     ("competition", "alternative", None, "Honestly Quillon looks stronger on reporting."),
     ("competition", "incumbent", None, "We're on Fleetbase at the moment."),
     ("competition", "incumbent", None, "Currently using Rotaly for the staff schedule."),
