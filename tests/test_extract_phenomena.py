@@ -69,6 +69,7 @@ POSITIVE: list[tuple[str, str, str | None, str]] = [
     ("competition", "incumbent", None, "We use Trackwise for approvals today."),
     ("competition", "incumbent", None, "Our current vendor is Ostara, and it shows."),
     ("authority", "approval_chain", "for", "I would need to run it past my manager first."),
+    ("next_step", "meeting", "for", "Let us pick this up again on the 14th."),
     ("competition", "alternative", None, "Honestly Quillon looks stronger on reporting."),
     ("competition", "incumbent", None, "We're on Fleetbase at the moment."),
     ("competition", "incumbent", None, "Currently using Rotaly for the staff schedule."),
