@@ -70,6 +70,8 @@ POSITIVE: list[tuple[str, str, str | None, str]] = [
     ("competition", "incumbent", None, "Our current vendor is Ostara, and it shows."),
     ("authority", "approval_chain", "for", "I would need to run it past my manager first."),
     ("next_step", "meeting", "for", "Let us pick this up again on the 14th."),
+    ("competition", "alternative", None, "Finance would rather build it in-house."),
+    ("competition", "alternative", None, "Our IT team could probably build something similar."),
     ("competition", "alternative", None, "Honestly Quillon looks stronger on reporting."),
     ("competition", "incumbent", None, "We're on Fleetbase at the moment."),
     ("competition", "incumbent", None, "Currently using Rotaly for the staff schedule."),
@@ -293,6 +295,8 @@ POSITIVE: list[tuple[str, str, str | None, str]] = [
 TRAPS: list[tuple[str, str | None, str]] = [
     # ---- need
     ("need", None, "No problem, I can send that over."),
+    ("competition", None, "We build bridges for a living."),
+    ("competition", None, "We are not going to build it ourselves."),
     # "better" about a quarter or our own product is not a competitor
     ("competition", None, "Q3 looks better for us than Q2 did."),
     ("competition", None, "The new version is better at search."),
