@@ -223,7 +223,7 @@ class Service:
     def head_path(self) -> Path | None:
         """The semantic head `qualify train` accepted (in the data directory), else None for
         the shipped one."""
-        trained = Path(self.settings.data_dir) / "heads" / "semantic.json"
+        trained = self.settings.heads_dir / "semantic.json"
         return trained if trained.is_file() else None
 
     def team(self, reps: Sequence[str] = ()) -> tuple[list[str], list[str]]:

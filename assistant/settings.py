@@ -32,3 +32,8 @@ class Settings(BaseSettings):
     # Use the transformer layer (semantic signals, sentiment, semantic search) when installed.
     use_model: bool = True
     spacy_model: str | None = None
+
+    @property
+    def heads_dir(self) -> Path:
+        """Where `qualify train` puts an accepted head; extraction prefers it to the shipped one."""
+        return Path(self.data_dir) / "heads"

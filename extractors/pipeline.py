@@ -124,8 +124,7 @@ class MatchBatch:
         if self._by_utterance is None:
             by: dict[int, dict[str, list[tuple[int, int]]]] = {}
             for key, finder in finders:
-                self.spans(key, finder, 0, self.lengths[0] if self.lengths else 0)
-                for idx, found in self._cache[key].items():
+                for idx, found in self._scan(key, finder).items():
                     by.setdefault(idx, {})[key] = found
             self._by_utterance = by
         got = self._by_utterance.get(index, {})
@@ -133,11 +132,8 @@ class MatchBatch:
             got = {k: [(a, b) for a, b in v if b <= length] for k, v in got.items()}
         return got
 
-    def spans(self, key: str, finder: Any, index: int, length: int) -> list[tuple[int, int]]:
-        """Spans of `finder(text, lower)` inside utterance `index`, relative to it.
-
-        The document's matches of a rule are split by utterance once, on first use, so each
-        later call is one dict lookup (there is a call per rule per utterance)."""
+    def _scan(self, key: str, finder: Any) -> dict[int, list[tuple[int, int]]]:
+        """A rule's matches over the whole document, split by utterance, found once."""
         found = self._cache.get(key)
         if found is None:
             found = {}
@@ -149,6 +145,14 @@ class MatchBatch:
                 if b <= base + lengths[idx]:
                     found.setdefault(idx, []).append((a - base, b - base))
             self._cache[key] = found
+        return found
+
+    def spans(self, key: str, finder: Any, index: int, length: int) -> list[tuple[int, int]]:
+        """Spans of `finder(text, lower)` inside utterance `index`, relative to it.
+
+        The document's matches of a rule are split by utterance once, on first use, so each
+        later call is one dict lookup (there is a call per rule per utterance)."""
+        found = self._scan(key, finder)
         got = found.get(index)
         if got is None:
             return []

@@ -69,10 +69,14 @@ def superseded(effs: list[Effective], model: ScoringModel) -> dict[int, Effectiv
 
 
 def _signal_lines(
-    effs: list[Effective], segment: str, model: ScoringModel, now: dt.date
+    effs: list[Effective],
+    segment: str,
+    model: ScoringModel,
+    now: dt.date,
+    replaced: dict[int, Effective],
 ) -> tuple[list[RawLine], dict[str, float]]:
-    """Signal, decay, duplicate, superseded and cap lines; plus the unrounded sums."""
-    replaced = superseded(effs, model)
+    """Signal, decay, duplicate, superseded and cap lines; plus the unrounded sums.
+    `replaced`: what `superseded` found (those score 0 and are explained)."""
     lines: list[RawLine] = []
     for eff in effs:
         if eff.sid in replaced:
@@ -178,7 +182,8 @@ def score_lead(
     segment, _why = segment_of(facts, sec, model)
     sm = model.segments[segment]
     facts_raw = fit_lines(facts, segment, model, effs, now)
-    sig_raw, sums = _signal_lines(effs, segment, model, now)
+    replaced = superseded(effs, model)
+    sig_raw, sums = _signal_lines(effs, segment, model, now, replaced)
     total, lines = finish(facts_raw + raw + sig_raw, model.scale)
 
     dimensions = dict.fromkeys((*SCORING_DIMENSIONS, "fit", "penalty"), 0)
@@ -190,7 +195,6 @@ def score_lead(
     features["fit"] = fit_pts / sm.fit if sm.fit else 0.0
     features["penalty"] = sum(r[0] for r in facts_raw if r[1] == "penalty") / model.scale
 
-    replaced = superseded(effs, model)
     live = [e for e in effs if e.sid not in replaced]  # a superseded fact opens no gate
     stage, gate, actions = stage_and_gate(segment, total, live, model, facts.stage_override)
     route, reason, sla = route_of(facts, segment, stage, total, sec, model)

@@ -25,6 +25,15 @@ def clean_error(result, *needles: str) -> None:
         assert needle.lower() in result.output.lower(), result.output
 
 
+def review(runner: CliRunner, db: Path, sid: int, action: str, reason: str, by: str,
+           *rest: str):
+    """`qualify review SID ACTION [VALUE] --reason R --by B [extra flags]`."""
+    value = list(rest[:1]) if action == "--edit" else []
+    extra = rest[1:] if action == "--edit" else rest
+    return run(runner, db, "review", str(sid), action, *value, "--reason", reason, "--by", by,
+               *extra)
+
+
 def signals(runner: CliRunner, db: Path, lead: str) -> list[dict]:
     return json.loads(ok(run(runner, db, "signals", lead, "--json")))
 
@@ -56,17 +65,7 @@ def test_confirm_and_reject_change_the_score_and_name_the_reviewer(
         if positive["id"] in line["evidence"] and line["points"] > 0
     ]
     out = ok(
-        run(
-            runner,
-            demo_db,
-            "review",
-            str(positive["id"]),
-            "--reject",
-            "--reason",
-            "misheard on the call",
-            "--by",
-            "Dana Park",
-        )
+        review(runner, demo_db, positive["id"], "--reject", "misheard on the call", "Dana Park")
     )
     assert "rejected by Dana Park" in out
     after = score(runner, demo_db, "northwind-freight")
@@ -75,17 +74,7 @@ def test_confirm_and_reject_change_the_score_and_name_the_reviewer(
     if contributing:
         assert after["total"] <= before["total"]
     confirm = ok(
-        run(
-            runner,
-            demo_db,
-            "review",
-            str(positive["id"]),
-            "--confirm",
-            "--reason",
-            "checked the recording",
-            "--by",
-            "Dana Park",
-        )
+        review(runner, demo_db, positive["id"], "--confirm", "checked the recording", "Dana Park")
     )
     assert "confirmed by Dana Park" in confirm
     again = score(runner, demo_db, "northwind-freight")
@@ -102,19 +91,8 @@ def test_edit_review_uses_the_corrected_value(runner: CliRunner, demo_db: Path) 
     sig = next(
         s for s in signals(runner, demo_db, "northwind-freight") if s["dimension"] == "budget"
     )
-    out = run(
-        runner,
-        demo_db,
-        "review",
-        str(sig["id"]),
-        "--edit",
-        '{"amount": 1000, "currency": "USD"}',
-        "--reason",
-        "typo in notes",
-        "--by",
-        "Dana",
-        "--json",
-    )
+    out = review(runner, demo_db, sig["id"], "--edit", "typo in notes", "Dana",
+                 '{"amount": 1000, "currency": "USD"}', "--json")
     payload = json.loads(ok(out))
     assert payload["review"]["action"] == "edit"
     assert payload["review"]["value"] == {"amount": 1000, "currency": "USD"}
@@ -224,7 +202,7 @@ def test_override_bad_input(runner: CliRunner, demo_db: Path) -> None:
 
 def test_verify_passes_on_a_clean_database(runner: CliRunner, demo_db: Path) -> None:
     sig = signals(runner, demo_db, "halcyon-health")[0]
-    ok(run(runner, demo_db, "review", str(sig["id"]), "--confirm", "--reason", "ok", "--by", "D"))
+    ok(review(runner, demo_db, sig["id"], "--confirm", "ok", "D"))
     out = ok(run(runner, demo_db, "audit", "verify"))
     assert "intact" in out
 
@@ -258,7 +236,7 @@ def test_verify_catches_rows_edited_behind_its_back(
     runner: CliRunner, demo_db: Path, sql: str, needle: str
 ) -> None:
     sid = signals(runner, demo_db, "halcyon-health")[-1]["id"]
-    ok(run(runner, demo_db, "review", str(sid), "--confirm", "--reason", "ok", "--by", "D"))
+    ok(review(runner, demo_db, sid, "--confirm", "ok", "D"))
     _tamper(demo_db, "PRAGMA foreign_keys = OFF")
     _tamper(demo_db, sql.format(sid=sid))
     result = run(runner, demo_db, "audit", "verify")
@@ -282,13 +260,13 @@ def test_verify_names_an_edited_event(runner: CliRunner, demo_db: Path) -> None:
 
 def test_audit_log_lists_events_per_lead(runner: CliRunner, demo_db: Path) -> None:
     sid = signals(runner, demo_db, "pinecrest-staffing")[0]["id"]
-    ok(run(runner, demo_db, "review", str(sid), "--reject", "--reason", "wrong", "--by", "Sam"))
+    ok(review(runner, demo_db, sid, "--reject", "wrong", "Sam"))
     log = json.loads(ok(run(runner, demo_db, "audit", "log", "pinecrest-staffing", "--json")))
     kinds = [e["kind"] for e in log]
     assert "ingest" in kinds and "review" in kinds and "snapshot" in kinds
     assert {e["lead_id"] for e in log} == {"pinecrest-staffing"}
-    review = next(e for e in log if e["kind"] == "review")
-    assert review["actor"] == "Sam" and review["payload"]["reason"] == "wrong"
+    event = next(e for e in log if e["kind"] == "review")
+    assert event["actor"] == "Sam" and event["payload"]["reason"] == "wrong"
     text = ok(run(runner, demo_db, "audit", "log", "pinecrest-staffing", "--kind", "review"))
     assert "review" in text and "Sam" in text and "ingest" not in text
 

@@ -5,7 +5,6 @@ and only accepted (written to the data dir) when it is not worse, unless forced.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -119,7 +118,7 @@ def train_from_reviews(
     final = semantic.train_head(
         [*base, *reviewed], metrics={"held_out_with_reviews": after, "held_out_without": before}
     )
-    path = final.save(Path(svc.settings.data_dir) / "heads")
+    path = final.save(svc.settings.heads_dir)
     svc.store.append_event(
         "model_change",
         actor,

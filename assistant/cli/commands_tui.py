@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from assistant.cli import state
@@ -64,7 +62,7 @@ def _heads() -> dict[str, dict[str, object]]:
     directory wins over the shipped one."""
     from extractors import heads
 
-    trained_dir = Path(state.settings().data_dir) / "heads"
+    trained_dir = state.settings().heads_dir
     out: dict[str, dict[str, object]] = {}
     for kind in ("semantic", "sentiment"):
         trained = trained_dir / f"{kind}.json"
