@@ -50,9 +50,44 @@ def _year_of(text: str, ref: dt.date) -> int | None:
     return value if value > 100 else 2000 + value
 
 
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The n-th given weekday of a month (n = -1: the last one)."""
+    days = [d for d in calendar.Calendar().itermonthdates(year, month)
+            if d.month == month and d.weekday() == weekday]
+    return days[n if n < 0 else n - 1]
+
+
+_HOLIDAYS: dict[str, Any] = {
+    "christmas": lambda y: dt.date(y, 12, 25),
+    "new year": lambda y: dt.date(y, 1, 1),
+    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
+    "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
+    "labor day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "labour day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "black friday": lambda y: _nth_weekday(y, 11, 3, 4) + dt.timedelta(days=1),
+    "independence day": lambda y: dt.date(y, 7, 4),
+    "fourth of july": lambda y: dt.date(y, 7, 4),
+    "july 4th": lambda y: dt.date(y, 7, 4),
+}
+
+
+def _holiday(p: str, ref: dt.date) -> dt.date | None:
+    """The next named (US) holiday on or after the conversation date."""
+    for name, when in _HOLIDAYS.items():
+        if re.search(rf"\b{name}", p):
+            day = when(ref.year)
+            return day if day >= ref else when(ref.year + 1)
+    return None
+
+
 def _resolve_own(phrase: str, ref: dt.date) -> dt.date | None:
     p = phrase.lower().strip().replace("’", "'")
     p = re.sub(r"^(?:by|before|until|on|in|at|the)\s+", "", p)
+    if (day := _holiday(p, ref)) is not None:
+        return day
+    if m := re.search(r"\b(back|second|latter|first|front) half of (this|next) year\b", p):
+        year = ref.year + (m[2] == "next")
+        return dt.date(year, 6, 30) if m[1] in ("first", "front") else dt.date(year, 12, 31)
     quarter_now = (ref.month - 1) // 3 + 1
     if m := re.match(r"(\d{4})-(\d{2})-(\d{2})$", p):
         return dt.date(int(m[1]), int(m[2]), int(m[3]))

@@ -15,12 +15,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.dates import resolve_date
-from extractors.money import normalize_money
+from extractors.money import document_currency, normalize_money
 from extractors.pipeline import TRIGGERS, MatchBatch, entities_in, get_pipeline, span_data
 from extractors.schema import Document, Evidence, Signal, Utterance
 
 EXTRACTOR_NAME = "rules"
-EXTRACTOR_VERSION = "0.6.4"
+EXTRACTOR_VERSION = "0.6.5"
 DROP = frozenset({"hypothetical", "past", "other_party", "question"})
 # dimensions where two types in one clause are usually one fact told two ways
 _COLLAPSE = frozenset({"authority", "timeline", "need", "competition", "next_step"})
@@ -75,7 +75,8 @@ def _normalize(doc: Doc, data: dict[str, Any], document: Document) -> Any:
     if kind == "money" and data["entity"] is not None:
         ent = data["entity"]
         clause_end = data.get("clause_end", data["end"])
-        return normalize_money(text[ent["start"] : ent["end"]], text[ent["end"] : clause_end])
+        return normalize_money(text[ent["start"] : ent["end"]], text[ent["end"] : clause_end],
+                               doc._.qualify_meta.get("currency", "USD"))
     if kind == "date":
         ent = data["entity"]
         if ent is None:
@@ -265,11 +266,12 @@ def extract(document: Document, *, nlp: Language | None = None) -> list[Signal]:
     units = [u for u in _units(document) if u.role != "rep" and u.text.strip()]
     texts = [u.text[: min(_fresh_region(document, u), _MAX_UTTERANCE)] for u in units]
     batch = MatchBatch(texts) if len(texts) > 1 else None
+    currency = document_currency(document.text)
     for index, (utt, text) in enumerate(zip(units, texts, strict=True)):
         doc = pipeline.make_doc(text)
         doc._.qualify_meta = {"known_names": known, "speaker": utt.speaker,
                               "role": utt.role, "kind": document.kind, "batch": batch,
-                              "batch_index": index}
+                              "batch_index": index, "currency": currency}
         for _, proc in pipeline.pipeline:
             doc = proc(doc)
         results.extend(_signals_for(doc, utt, document))

@@ -94,7 +94,18 @@ def _clean(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
-def _currency(text: str, context: str) -> str:
+def document_currency(text: str) -> str:
+    """The currency a document talks in: the only one it names, else USD.
+
+    Why: "30k a year" in a thread that elsewhere says "EUR" or "£" is not dollars."""
+    low = text.lower()
+    found = {code for sym, code in _CURRENCY_WORDS.items() if len(sym) == 1 and sym in text}
+    found |= {code for word, code in _CURRENCY_WORDS.items()
+              if len(word) > 1 and re.search(rf"\b{word}\b", low)}
+    return found.pop() if len(found) == 1 else "USD"
+
+
+def _currency(text: str, context: str, default: str = "USD") -> str:
     low = text.lower()
     for sym in ("$", "£", "€"):
         if sym in text:
@@ -106,7 +117,7 @@ def _currency(text: str, context: str) -> str:
     for word, code in _CURRENCY_WORDS.items():
         if len(word) > 1 and re.search(rf"\b{word}\b", after):
             return code
-    return "USD"
+    return default
 
 
 def _period(text: str, after: str) -> str | None:
@@ -120,9 +131,12 @@ def _period(text: str, after: str) -> str | None:
     return None
 
 
-def normalize_money(text: str, after: str = "") -> dict[str, Any] | None:
-    """Normalise a money mention; `after` is the text that follows it (for "a year")."""
+def normalize_money(text: str, after: str = "", default_currency: str = "USD",
+                    ) -> dict[str, Any] | None:
+    """Normalise a money mention; `after` is the text that follows it (for "a year"), and
+    `default_currency` the one a bare "30k" is in (see `document_currency`)."""
     low = text.lower().strip()
+    currency = _currency(text, after, default_currency)
     fig = re.search(r"(five|six|seven|eight)[- ]figures?", low)
     if fig:
         base = _FIGURES[fig.group(1)]
@@ -133,15 +147,15 @@ def normalize_money(text: str, after: str = "") -> dict[str, Any] | None:
             lo, hi = base * 3, base * 6
         elif low.startswith("high"):
             lo, hi = base * 6, base * 10 - 1
-        return {"amount": lo, "currency": _currency(text, after), "period": _period(text, after),
+        return {"amount": lo, "currency": currency, "period": _period(text, after),
                 "max": hi}
     if "half a million" in low:
         amount: float = 500_000
-        return {"amount": amount, "currency": _currency(text, after),
+        return {"amount": amount, "currency": currency,
                 "period": _period(text, after)}
     words = _spelled(low)
     if words is not None:
-        out_w: dict[str, Any] = {"amount": _clean(words[0]), "currency": _currency(text, after),
+        out_w: dict[str, Any] = {"amount": _clean(words[0]), "currency": currency,
                                  "period": _period(text, after)}
         if words[1] > words[0]:
             out_w["max"] = _clean(words[1])
@@ -149,10 +163,10 @@ def normalize_money(text: str, after: str = "") -> dict[str, Any] | None:
     for word, num in sorted(_WORD_NUM.items(), key=lambda kv: -len(kv[0])):
         match = re.search(rf"\b{word} (grand|thousand|k)\b", low)
         if match:
-            return {"amount": num * 1000, "currency": _currency(text, after),
+            return {"amount": num * 1000, "currency": currency,
                     "period": _period(text, after)}
     if "a million" in low:
-        return {"amount": 1_000_000, "currency": _currency(text, after),
+        return {"amount": 1_000_000, "currency": currency,
                 "period": _period(text, after)}
     nums = _NUM.findall(text)
     if not nums:
@@ -166,7 +180,7 @@ def normalize_money(text: str, after: str = "") -> dict[str, Any] | None:
         values.append(_number(raw, suffix))
     out: dict[str, Any] = {
         "amount": _clean(values[0]),
-        "currency": _currency(text, after),
+        "currency": currency,
         "period": _period(text, after),
     }
     if len(values) > 1 and values[1] > values[0]:

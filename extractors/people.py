@@ -48,7 +48,7 @@ TITLE_ROLE = [
     (re.compile(r"\b(?:CFO|finance|controller|comptroller|treasur)", re.I), "economic_buyer"),
     (re.compile(r"\b(?:CEO|COO|president|founder|owner|managing director|GM|general manager)"
                 r"\b", re.I), "economic_buyer"),
-    (re.compile(r"\b(?:CISO|security|infosec|compliance|risk|privacy|DPO)\b", re.I),
+    (re.compile(r"\b(?:CISO|security|infosec|cyber|compliance|risk|privacy|DPO)\b", re.I),
      "security_reviewer"),
     (re.compile(r"\b(?:procurement|purchasing|sourcing|buyer|vendor management)\b", re.I),
      "procurement"),
@@ -62,7 +62,7 @@ TITLE_ROLE = [
 ]
 DEPARTMENTS = [
     (re.compile(r"\b(?:CFO|finance|controller)\b", re.I), "finance"),
-    (re.compile(r"\b(?:CISO|security|infosec)\b", re.I), "security"),
+    (re.compile(r"\b(?:CISO|security|infosec|cyber)\b", re.I), "security"),
     (re.compile(r"\b(?:procurement|purchasing|sourcing)\b", re.I), "procurement"),
     (re.compile(r"\b(?:legal|counsel)\b", re.I), "legal"),
     (re.compile(r"\b(?:CTO|CIO|IT|engineering|platform|infrastructure)\b", re.I), "IT"),
@@ -138,7 +138,8 @@ _DET = re.compile(r"(?:\b(?:our|my|the|their|his|her|your|she'?s|he'?s|she is|he
                   re.I)
 _LEFT_NAME = re.compile(rf"({NAME})(?:,\s*|\s+\(|\s+(?:is|as|who is|who's)\s+)"
                         rf"(?:our\s+|the\s+|my\s+)?$")
-_RIGHT_NAME = re.compile(rf"^(?:,\s*|\s+\(|\s+)(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?({NAME})")
+_RIGHT_NAME = re.compile(rf"^(?:,\s*|\s+\(|\s+(?:is|was|=|-|–)\s+|:\s*|\s+)"
+                         rf"(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sir|Dame|Cllr|Councillor)\.?\s+)?({NAME})")
 _VERB_NAME = re.compile(
     rf"(?i:\b(?:loop(?:ing|ed)? in|bring(?:ing)? in|cc(?:'d|ed|ing)?|includ(?:e|ing)|"
     rf"check(?:ing)? with|talk(?:ed|ing)? to|spoke (?:to|with)|speak(?:ing)? (?:to|with)|"
@@ -185,6 +186,11 @@ _NAME_RUNS = re.compile(
     rf"oversees|"
     rf"will be (?:the|our)|is (?:the|our))\s((?:(?:the|our)\s)?(?:[\w&-]+\s?){{1,4}}?)"
     rf"(?=[,.;!?]|\s(?:and|at|for|so|on|who|but)\b|$)"
+)
+_PRONOUN_RUNS = re.compile(
+    r"(?i:\b(?:he|she)\s(?:also\s|basically\s|really\s)?(runs|leads|heads(?: up)?|manages|chairs|"
+    r"oversees|looks after|is in charge of|is responsible for))\s"
+    r"(?:the\s|our\s)?([\w&-]+(?:\s[\w&-]+){0,3}?)(?=[,.;!?]|\s(?:and|at|for|so|on|who|but|here)\b|$)"
 )
 _NOT_A_ROLE = re.compile(
     r"(?i)\b(?:evaluation|rollout|decision|decision maker|sponsor|student|project|process|"
@@ -279,6 +285,14 @@ def find_mentions(
         if looks_like_name(match.group(1), tools) and not _NOT_A_ROLE.search(match.group(2)):
             add(Mention(start + match.start(), start + match.end(), "stakeholder.name_runs",
                         match.group(1), match.group(2).strip()))
+    # "Fiona's joining too, she heads up finance": the role of the one person named before
+    for match in _PRONOUN_RUNS.finditer(local):
+        verb, role = match.group(1).lower(), match.group(2).strip()
+        if not _NOT_A_ROLE.search(role):
+            title = (f"head of {role}" if verb.startswith(("heads", "leads")) else
+                     f"{role} chair" if verb == "chairs" else role)
+            add(Mention(start + match.start(), start + match.end(), "stakeholder.pronoun_title",
+                        None, title))
     for match in _SELF_ROLE.finditer(local):
         role_text = match.group(1) or match.group(2) or ""
         if not role_text or _NOT_A_ROLE.search(role_text):
@@ -301,7 +315,24 @@ def find_mentions(
         if match.group(1) and looks_like_name(match.group(1), tools):
             add(Mention(start + match.start(1), start + match.end(1), "stakeholder.self_name",
                         match.group(1), None, is_speaker=True))
-    return [_resolve_pronoun(m, [*earlier, *out]) for m in out]
+    return [_resolve_pronoun(_name_before_pronoun(m, text, tools), [*earlier, *out])
+            for m in out]
+
+
+_NAME_COMMA_END = re.compile(rf"(?:^|[\s(])({NAME}),\s*$")
+
+
+def _name_before_pronoun(mention: Mention, text: str, tools: frozenset[str]) -> Mention:
+    """ "goes past Patrick Vance, he heads up cyber": the name right before the pronoun is who
+    "he" is, even when no rule picked the name up on its own."""
+    if mention.rule_id != "stakeholder.pronoun_title" or mention.name:
+        return mention
+    found = _NAME_COMMA_END.search(text[max(0, mention.start - 40) : mention.start])
+    if not found or not looks_like_name(found.group(1), tools):
+        return mention
+    start = mention.start - (len(text[max(0, mention.start - 40) : mention.start])
+                             - found.start(1))
+    return Mention(start, mention.end, "stakeholder.name_title", found.group(1), mention.title)
 
 
 def _resolve_pronoun(mention: Mention, mentions: list[Mention]) -> Mention:
