@@ -24,22 +24,28 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 LOAD_TARGET_S = 3.0
 RATE_TARGET = 300.0
 
+# What a user pays in a fresh process: importing the module, loading the model (torch and
+# whatever the backend imports are imported there, not before), and the first embed call
+# (which can still hit lazy imports and one-off kernel set-up).
 _LOAD_CODE = """
-import importlib.util, json, sys, time
+import json, sys, time
 t0 = time.perf_counter()
-import torch, transformers
+from extractors import models
 t1 = time.perf_counter()
-spec = importlib.util.spec_from_file_location('m', 'extractors/models.py')
-m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
-m.get_embedder(quantize={q})
+emb = models.get_embedder(quantize={q})
 t2 = time.perf_counter()
-print(json.dumps({{"imports_s": t1 - t0, "load_s": t2 - t1, "total_s": t2 - t0}}))
+emb.embed(["We have budget approved for this project."])
+t3 = time.perf_counter()
+print(json.dumps({{
+    "imports_s": t1 - t0, "load_s": t2 - t1, "first_embed_s": t3 - t2, "total_s": t3 - t0,
+    "backend": emb.backend, "transformers_imported": "transformers" in sys.modules,
+}}))
 """
 
 
-def load_time(quantize: bool, runs: int = 3) -> dict[str, float]:
+def load_time(quantize: bool, runs: int = 3) -> dict[str, float | str | bool]:
     """Best of `runs` fresh processes (the first one also warms the OS file cache)."""
-    best: dict[str, float] | None = None
+    best: dict[str, float | str | bool] | None = None
     for _ in range(runs):
         out = subprocess.run(
             [sys.executable, "-c", _LOAD_CODE.format(q=quantize)], cwd=ROOT,
@@ -49,7 +55,7 @@ def load_time(quantize: bool, runs: int = 3) -> dict[str, float]:
         if best is None or got["total_s"] < best["total_s"]:
             best = got
     assert best is not None
-    return {k: round(v, 3) for k, v in best.items()}
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in best.items()}
 
 
 def corpus(n: int) -> list[str]:
@@ -156,10 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     ef, ei = result["embed_fp32"], result["embed_int8"]
     q = result["quantization"]
     print(f"model {result['model']}  ({result['torch_threads']} torch threads, n={args.n})")
-    print(f"load fp32: {lf['total_s']:.2f} s (imports {lf['imports_s']:.2f} s + model "
-          f"{lf['load_s']:.2f} s)  target < {LOAD_TARGET_S} s: {ok(lf['total_s'] < LOAD_TARGET_S)}")
-    print(f"load int8: {li['total_s']:.2f} s (imports {li['imports_s']:.2f} s + model "
-          f"{li['load_s']:.2f} s)")
+    for name, lt in (("fp32", lf), ("int8", li)):
+        target = f"  target < {LOAD_TARGET_S} s: {ok(lt['total_s'] < LOAD_TARGET_S)}"
+        print(f"load {name}: {lt['total_s']:.2f} s (import {lt['imports_s']:.2f} s + model "
+              f"{lt['load_s']:.2f} s + first embed {lt['first_embed_s']:.2f} s; "
+              f"{lt['backend']} backend){target if name == 'fp32' else ''}")
     print(f"embed fp32: {ef['sentences_per_s']:.0f} sentences/s  target >= {RATE_TARGET:.0f}: "
           f"{ok(ef['sentences_per_s'] >= RATE_TARGET)}")
     print(f"embed int8: {ei['sentences_per_s']:.0f} sentences/s")

@@ -130,10 +130,171 @@ def _is_oom(exc: BaseException) -> bool:
     return "out of memory" in text or "can't allocate memory" in text or "allocate" in text
 
 
-class Embedder:
-    """A loaded tokenizer + encoder; `embed` gives L2-normalised mean-pooled vectors."""
+BACKENDS = ("native", "transformers")
+# hidden_act values of BertConfig that the native forward pass reproduces (torch.nn.functional)
+_NATIVE_ACTS = {"gelu": "none", "gelu_new": "tanh", "gelu_pytorch_tanh": "tanh", "relu": "relu"}
+# BertConfig defaults, for keys a config.json leaves out
+_BERT_DEFAULTS: dict[str, Any] = {
+    "num_attention_heads": 12, "layer_norm_eps": 1e-12, "hidden_act": "gelu",
+    "position_embedding_type": "absolute", "max_position_embeddings": 512,
+}
 
-    def __init__(self, model_dir: Path, quantize: bool = False) -> None:
+
+class _NativeUnsupported(Exception):
+    """This model directory needs the transformers backend (not an error for the user)."""
+
+
+def _native_reason(model_dir: Path, config: dict[str, Any]) -> str | None:
+    """Why the native backend cannot run this model directory, or None when it can."""
+    if config.get("model_type") != "bert":
+        return f"model_type is {config.get('model_type')!r}, not 'bert'"
+    if not (model_dir / "tokenizer.json").is_file():
+        return "no tokenizer.json"
+    cfg = {**_BERT_DEFAULTS, **config}
+    if not isinstance(cfg["hidden_act"], str) or cfg["hidden_act"] not in _NATIVE_ACTS:
+        return f"hidden_act {cfg['hidden_act']!r}"
+    layers = cfg.get("num_hidden_layers", 12)
+    if not isinstance(layers, int) or layers <= 0:
+        return f"num_hidden_layers {layers!r}"
+    if not isinstance(cfg["layer_norm_eps"], int | float):
+        return f"layer_norm_eps {cfg['layer_norm_eps']!r}"
+    if cfg["position_embedding_type"] != "absolute":
+        return f"position_embedding_type {cfg['position_embedding_type']!r}"
+    if cfg.get("is_decoder") or cfg.get("add_cross_attention"):
+        return "a decoder config"
+    heads = cfg["num_attention_heads"]
+    if not isinstance(heads, int) or heads <= 0 or config["hidden_size"] % heads:
+        return "hidden_size is not a multiple of num_attention_heads"
+    for name in ("torch", "safetensors", "tokenizers"):
+        if importlib.util.find_spec(name) is None:
+            return f"{name} is not installed"
+    return None
+
+
+def _load_error(model_dir: Path, exc: BaseException) -> ModelUnavailable:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return ModelUnavailable(
+        f"model at {model_dir} could not be loaded ({first[:160]}); {INSTALL_HINT}"
+    )
+
+
+class _NativeBert:
+    """A BERT encoder in plain torch: the module tree mirrors the checkpoint's key names, so
+    the safetensors state dict loads as is, and `quantize_dynamic` finds the same Linear layers
+    as in `transformers.BertModel`."""
+
+    def __init__(self, torch: Any, config: dict[str, Any], state: dict[str, Any]) -> None:
+        nn = torch.nn
+        cfg = {**_BERT_DEFAULTS, **config}
+        if any(k.startswith("bert.") for k in state):  # e.g. a BertForMaskedLM checkpoint
+            state = {k[5:]: v for k, v in state.items() if k.startswith("bert.")}
+        tables = ("word_embeddings", "position_embeddings", "token_type_embeddings")
+        try:
+            shapes = [tuple(state[f"embeddings.{key}.weight"].shape) for key in tables]
+            hidden = shapes[0][1]
+            positions = shapes[1][0]
+            inter = state["encoder.layer.0.intermediate.dense.weight"].shape[0]
+        except (KeyError, IndexError) as exc:
+            raise _NativeUnsupported(f"weights lack {exc}") from exc
+        if any(len(shape) != 2 or shape[1] != hidden or not shape[0] for shape in shapes):
+            raise _NativeUnsupported("embedding tables do not fit together")
+        layers = int(config.get("num_hidden_layers", 12))
+        if hidden != config["hidden_size"] or f"encoder.layer.{layers - 1}.output.dense.weight" \
+                not in state or f"encoder.layer.{layers}.output.dense.weight" in state:
+            raise _NativeUnsupported("weights do not match config.json")
+        if any(v.dtype != torch.float32 for v in state.values() if v.is_floating_point()):
+            raise _NativeUnsupported("weights are not float32")
+        eps = float(cfg["layer_norm_eps"])
+
+        def dense(n_in: int, n_out: int) -> Any:
+            return nn.Linear(n_in, n_out)
+
+        def norm() -> Any:
+            return nn.LayerNorm(hidden, eps=eps)
+
+        # Embedding tables are built from the checkpoint tensors, Linear/LayerNorm on the meta
+        # device, so nothing is randomly initialised only to be overwritten. (Not nn.Embedding
+        # on meta: its normal_ init there imports torch._dynamo, ~1 s.)
+        embeddings = {
+            key: nn.Embedding.from_pretrained(state[f"embeddings.{key}.weight"], freeze=True)
+            for key in tables
+        }
+        with torch.device("meta"):
+            root = nn.ModuleDict({
+                "embeddings": nn.ModuleDict({**embeddings, "LayerNorm": norm()}),
+                "encoder": nn.ModuleDict({"layer": nn.ModuleList([
+                    nn.ModuleDict({
+                        "attention": nn.ModuleDict({
+                            "self": nn.ModuleDict({
+                                "query": dense(hidden, hidden), "key": dense(hidden, hidden),
+                                "value": dense(hidden, hidden),
+                            }),
+                            "output": nn.ModuleDict({"dense": dense(hidden, hidden),
+                                                     "LayerNorm": norm()}),
+                        }),
+                        "intermediate": nn.ModuleDict({"dense": dense(hidden, inter)}),
+                        "output": nn.ModuleDict({"dense": dense(inter, hidden),
+                                                 "LayerNorm": norm()}),
+                    })
+                    for _ in range(layers)
+                ])}),
+            })
+        wanted = root.state_dict().keys()
+        try:
+            root.load_state_dict({k: state[k] for k in wanted}, strict=True, assign=True)
+        except (KeyError, RuntimeError) as exc:  # a missing key or a shape that does not fit
+            raise _NativeUnsupported(f"weights do not fit the config ({exc})") from exc
+        root.eval()
+        self.torch = torch
+        self.model = root
+        self.heads = int(cfg["num_attention_heads"])
+        self.max_positions = positions
+        self.act = _NATIVE_ACTS[cfg["hidden_act"]]
+
+    def _act(self, x: Any) -> Any:
+        F = self.torch.nn.functional  # noqa: N806
+        return F.relu(x) if self.act == "relu" else F.gelu(x, approximate=self.act)
+
+    def __call__(self, input_ids: Any, attention_mask: Any) -> Any:
+        """The last hidden state, (batch, tokens, hidden)."""
+        torch = self.torch
+        F = torch.nn.functional  # noqa: N806
+        emb = self.model["embeddings"]
+        batch, length = input_ids.shape
+        positions = torch.arange(length, dtype=torch.long).unsqueeze(0)
+        x = emb["word_embeddings"](input_ids)
+        x = x + emb["token_type_embeddings"].weight[0]  # token_type_ids are all 0
+        x = x + emb["position_embeddings"](positions)
+        x = emb["LayerNorm"](x)
+        heads = self.heads
+        size = x.shape[-1] // heads
+        keep = attention_mask.bool()[:, None, None, :]  # (batch, 1, 1, tokens): keys to attend
+        for layer in self.model["encoder"]["layer"]:
+            att = layer["attention"]
+
+            def split(t: Any) -> Any:
+                return t.view(batch, length, heads, size).transpose(1, 2)
+
+            q = split(att["self"]["query"](x))
+            k = split(att["self"]["key"](x))
+            v = split(att["self"]["value"](x))
+            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=keep)
+            ctx = ctx.transpose(1, 2).reshape(batch, length, heads * size)
+            x = att["output"]["LayerNorm"](att["output"]["dense"](ctx) + x)
+            mid = self._act(layer["intermediate"]["dense"](x))
+            x = layer["output"]["LayerNorm"](layer["output"]["dense"](mid) + x)
+        return x
+
+
+class Embedder:
+    """A loaded tokenizer + encoder; `embed` gives L2-normalised mean-pooled vectors.
+
+    `backend` is "native" (plain torch, no transformers import) or "transformers"; None picks
+    native whenever the model directory allows it."""
+
+    def __init__(self, model_dir: Path, quantize: bool = False, backend: str | None = None) -> None:
+        if backend not in (None, *BACKENDS):
+            raise ValueError(f"backend must be one of {BACKENDS} or None, not {backend!r}")
         config = _check_files(model_dir)
         self.path = model_dir
         self.name = model_name_for(model_dir)
@@ -142,6 +303,80 @@ class Embedder:
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        self.backend = "transformers"
+        if backend != "transformers":
+            reason = _native_reason(model_dir, config)
+            if reason is None:
+                try:
+                    self._load_native(model_dir, config)
+                    self.backend = "native"
+                except _NativeUnsupported as exc:
+                    reason = (str(exc).strip().splitlines() or ["unsupported"])[0][:160]
+            if reason is not None and backend == "native":
+                raise ModelUnavailable(
+                    f"model at {model_dir} cannot run without transformers ({reason}); "
+                    "load it with backend='transformers'"
+                )
+        if self.backend == "transformers":
+            self._load_transformers(model_dir)
+        if quantize:
+            import warnings
+
+            from torch.ao.quantization import quantize_dynamic
+
+            torch = self._torch
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # torch.ao deprecation notices
+                if self.backend == "native":  # the fp32 tree is not kept: no copy needed
+                    self._model.model = quantize_dynamic(
+                        self._model.model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+                    )
+                else:
+                    self._model = quantize_dynamic(
+                        self._model, {torch.nn.Linear}, dtype=torch.qint8
+                    )
+        self._lock = threading.Lock()
+
+    def _load_native(self, model_dir: Path, config: dict[str, Any]) -> None:
+        """torch + safetensors + tokenizers only; raises _NativeUnsupported to fall back."""
+        try:
+            import torch
+            from safetensors import SafetensorError
+            from safetensors.torch import load_file
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise _NativeUnsupported(f"{exc.name} cannot be imported") from exc
+        try:
+            tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        except Exception as exc:  # noqa: BLE001 - let transformers try (it may use vocab.txt)
+            raise _NativeUnsupported(f"tokenizer.json: {exc}") from exc
+        try:
+            state = load_file(str(model_dir / "model.safetensors"))
+        except (SafetensorError, OSError, ValueError) as exc:
+            raise _load_error(model_dir, exc) from exc
+        try:
+            model = _NativeBert(torch, config, state)
+        except _NativeUnsupported:
+            raise
+        except Exception as exc:  # noqa: BLE001 - anything unforeseen: transformers decides
+            raise _NativeUnsupported(f"{type(exc).__name__}: {exc}") from exc
+        padding = tokenizer.padding or {}
+        pad_token = padding.get("pad_token") or "[PAD]"
+        pad_id = tokenizer.token_to_id(pad_token)
+        if pad_id is None:
+            raise _NativeUnsupported(f"tokenizer.json has no pad token {pad_token!r}")
+        # what `tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS)` does:
+        # pad on the right to the longest text of the batch, cut at MAX_TOKENS
+        tokenizer.enable_truncation(max_length=min(MAX_TOKENS, model.max_positions))
+        tokenizer.enable_padding(
+            direction="right", pad_id=pad_id, pad_type_id=padding.get("pad_type_id", 0),
+            pad_token=pad_token,
+        )
+        self._tokenizer = tokenizer
+        self._model = model
+        self._torch = torch
+
+    def _load_transformers(self, model_dir: Path) -> None:
         try:
             import torch
             import transformers
@@ -158,32 +393,34 @@ class Embedder:
                 str(model_dir), local_files_only=True, use_safetensors=True
             )
         except Exception as exc:  # noqa: BLE001 - any load failure means "no model"
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ModelUnavailable(
-                f"model at {model_dir} could not be loaded ({first[:160]}); {INSTALL_HINT}"
-            ) from exc
+            raise _load_error(model_dir, exc) from exc
         model.eval()
-        if quantize:
-            import warnings
-
-            from torch.ao.quantization import quantize_dynamic
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # torch.ao deprecation notices
-                model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         self._model = model
         self._torch = torch
-        self._lock = threading.Lock()
 
-    def _forward(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str]) -> tuple[Any, Any]:
+        """(input_ids, attention_mask) as int64 tensors, padded to the batch's longest text."""
         torch = self._torch
+        if self.backend == "native":
+            encs = self._tokenizer.encode_batch(texts)
+            ids = torch.tensor([e.ids for e in encs], dtype=torch.long)
+            mask = torch.tensor([e.attention_mask for e in encs], dtype=torch.long)
+            return ids, mask
         enc = self._tokenizer(
             texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
         )
+        return enc["input_ids"], enc["attention_mask"]
+
+    def _forward(self, texts: list[str]) -> np.ndarray:
+        torch = self._torch
+        input_ids, attention_mask = self._encode(texts)
         with torch.inference_mode():
-            out = self._model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"])
-            tokens = out.last_hidden_state
-            mask = enc["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+            if self.backend == "native":
+                tokens = self._model(input_ids, attention_mask)
+            else:
+                out = self._model(input_ids=input_ids, attention_mask=attention_mask)
+                tokens = out.last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
             summed = (tokens * mask).sum(dim=1)
             counts = mask.sum(dim=1).clamp(min=1e-9)
             pooled = torch.nn.functional.normalize(summed / counts, p=2, dim=1)
@@ -249,7 +486,8 @@ def get_embedder(path: str | Path | None = None, quantize: bool | None = None) -
 
 def preload(path: str | Path | None = None) -> threading.Thread:
     """Start loading the model in a daemon thread (e.g. at app start) so the first `embed`
-    does not wait ~3 s; errors are left for the real call to raise."""
+    does not wait for it (~1 s natively, ~3 s through transformers); errors are left for the
+    real call to raise."""
 
     def _load() -> None:
         with contextlib.suppress(ModelUnavailable):
@@ -283,7 +521,10 @@ def model_status(path: str | Path | None = None, load: bool = False) -> ModelSta
         config = _check_files(model_dir)
         if importlib.util.find_spec("torch") is None:
             raise ModelUnavailable("torch is not installed; install torch to use the model")
-        if importlib.util.find_spec("transformers") is None:
+        if (
+            _native_reason(model_dir, config) is not None
+            and importlib.util.find_spec("transformers") is None
+        ):
             raise ModelUnavailable("transformers is not installed; install it to use the model")
         if load:
             emb = get_embedder(model_dir)
