@@ -16,7 +16,15 @@ from spacy.tokens import Doc
 
 from extractors.dates import resolve_date
 from extractors.money import document_currency, normalize_money
-from extractors.pipeline import TRIGGERS, MatchBatch, entities_in, get_pipeline, span_data
+from extractors.pipeline import (
+    TRIGGERS,
+    MatchBatch,
+    complaint_cues,
+    entities_in,
+    get_pipeline,
+    load_tools,
+    span_data,
+)
 from extractors.schema import Document, Evidence, Signal, Utterance
 
 EXTRACTOR_NAME = "rules"
@@ -175,7 +183,10 @@ def _signals_for(doc: Doc, utt: Utterance, document: Document) -> list[tuple[Sig
             confidence=_confidence(data["confidence"], utt, document.kind, mods),
             modifiers=public_mods, evidence=evidence,
         )
-        out.append((signal, data["t_end"] - data["t_start"]))
+        # a bare tool mention carries no trigger words: the first tool named in a clause wins
+        weight = 0 if data["rule_id"] == "competition.tool_mention" else (
+            data["t_end"] - data["t_start"])
+        out.append((signal, weight))
     return out
 
 
@@ -250,6 +261,61 @@ def _first_mentions(signals: list[Signal]) -> list[Signal]:
     return kept
 
 
+def _vendors_named(per_unit: list[list[tuple[Signal, int]]],
+                   known: tuple[str, ...]) -> tuple[str, ...]:
+    """Vendor names the prospect's competition signals found that no tool list knows, so a
+    second read can see their later mentions (people's names never count)."""
+    tool_names = load_tools()[0]
+    people = {n.split()[0] for n in known}
+    for found in per_unit:
+        for sig, _ in found:
+            if sig.dimension == "stakeholder" and isinstance(sig.value, dict) and sig.value.get(
+                    "name"):
+                people.add(str(sig.value["name"]).split()[0])
+    out: list[str] = []
+    for found in per_unit:
+        for sig, _ in found:
+            if sig.dimension != "competition" or not isinstance(sig.value, dict):
+                continue
+            name = str(sig.value.get("name") or "").strip()
+            if (len(name) >= 3 and name[0].isupper() and name.lower() not in tool_names
+                    and name.split()[0] not in people and name not in out):
+                out.append(name)
+    return tuple(out)
+
+
+def _sentence_from(text: str, start: int, end: int) -> str:
+    """The evidence and the rest of its sentence: "X is in place but nobody trusts it"."""
+    if re.search(r"[.!?]\s*$", text[start:end]):
+        return text[start:end]
+    stop = re.search(r"[.!?\n]", text[end : end + 160])
+    return text[start : end + (stop.start() if stop else 160)]
+
+
+def _keep_later_mention(sig: Signal, text: str) -> bool:
+    """A vendor named earlier and only mentioned again is a signal only when the mention
+    carries a complaint; other competition rules that fire on it stand on their own."""
+    if "entity:tool.named_earlier" not in sig.evidence.reasons:
+        return True
+    if sig.dimension != "competition" or "rule:competition.tool_mention" not in (
+            sig.evidence.reasons):
+        return True
+    return bool(complaint_cues().search(_sentence_from(text, sig.evidence.start,
+                                                        sig.evidence.end)))
+
+
+def _complaint_polarity(sig: Signal, text: str) -> Signal:
+    """A neutral mention of a vendor said in the same clause as a complaint about it is
+    unhappiness with that vendor: polarity `for` (a reason records why)."""
+    if sig.dimension != "competition" or sig.polarity != "neutral" or sig.type == "chosen":
+        return sig
+    if not complaint_cues().search(_sentence_from(text, sig.evidence.start, sig.evidence.end)):
+        return sig
+    evidence = sig.evidence.model_copy(
+        update={"reasons": (*sig.evidence.reasons, "cue:competition.complaint")})
+    return sig.model_copy(update={"polarity": "for", "evidence": evidence})
+
+
 def _fresh_region(document: Document, utt: Utterance) -> int:
     """For emails, where the sign-off starts (the signature is not evidence)."""
     if document.kind != "email":
@@ -267,15 +333,31 @@ def extract(document: Document, *, nlp: Language | None = None) -> list[Signal]:
     texts = [u.text[: min(_fresh_region(document, u), _MAX_UTTERANCE)] for u in units]
     batch = MatchBatch(texts) if len(texts) > 1 else None
     currency = document_currency(document.text)
-    for index, (utt, text) in enumerate(zip(units, texts, strict=True)):
-        doc = pipeline.make_doc(text)
+    per_unit: list[list[tuple[Signal, int]]] = []
+
+    def read(index: int, doc_tools: tuple[str, ...] = ()) -> list[tuple[Signal, int]]:
+        utt = units[index]
+        doc = pipeline.make_doc(texts[index])
         doc._.qualify_meta = {"known_names": known, "speaker": utt.speaker,
                               "role": utt.role, "kind": document.kind, "batch": batch,
-                              "batch_index": index, "currency": currency}
+                              "batch_index": index, "currency": currency,
+                              "doc_tools": doc_tools}
         for _, proc in pipeline.pipeline:
             doc = proc(doc)
-        results.extend(_signals_for(doc, utt, document))
-    signals = _first_mentions(_dedupe(results))
+        return _signals_for(doc, utt, document)
+
+    per_unit = [read(index) for index in range(len(units))]
+    named = _vendors_named(per_unit, known)
+    if named:
+        for index, text in enumerate(texts):
+            here = tuple(n for n in named if n in text)
+            if here:
+                per_unit[index] = [pair for pair in read(index, here)
+                                   if _keep_later_mention(pair[0], document.text)]
+    for found in per_unit:
+        results.extend(found)
+    signals = [_complaint_polarity(s, document.text)
+               for s in _first_mentions(_dedupe(results))]
     for sig in signals:
         sig.evidence.check_against(document.text)
     return signals

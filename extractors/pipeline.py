@@ -70,6 +70,13 @@ def _generic() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def complaint_cues() -> re.Pattern[str]:
+    """What makes a vendor mention a complaint (rules/competitors.toml, `complaint`)."""
+    data = tomllib.loads((RULES_DIR / "competitors.toml").read_text(encoding="utf-8"))
+    return re.compile(data.get("complaint", "(?!x)x"), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
 def load_tools() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
     """Known tool / vendor names (lowercase set, case-insensitive and case-sensitive regexes)."""
     path = RULES_DIR / "competitors.toml"
@@ -295,6 +302,16 @@ class QualifyEntities:
                 tool_spans.append((a, b))
                 _span(doc, a, b, ENTITIES, {"rule_id": "tool.known", "label": "TOOL",
                                             "start": a, "end": b, "value": text[a:b]})
+        # vendors the prospect named earlier in this document ("we use Medisort"): a later
+        # "Medisort OCR module is in place but nobody trusts it" is about the same vendor
+        for name in meta.get("doc_tools", ()):
+            for found in re.finditer(rf"(?<![\w.]){re.escape(name)}(?![\w])", text):
+                a, b = found.span()
+                if any(a < y and x < b for x, y in tool_spans):
+                    continue
+                tool_spans.append((a, b))
+                _span(doc, a, b, ENTITIES, {"rule_id": "tool.named_earlier", "label": "TOOL",
+                                            "start": a, "end": b, "value": name})
         for ent in doc.ents if self.use_ner else ():  # a trained model adds people and orgs
             if ent.label_ in ("PERSON", "ORG"):
                 label = "PERSON" if ent.label_ == "PERSON" else "ORG"
@@ -499,7 +516,8 @@ class QualifyTriggers:
                     c0, c1 = _item_segment(doc, ent, c0, c1)
                     data["start"], data["end"] = c0, c1
                 if rule.normalizer == "competitor":
-                    name = self._name_near(doc, a, b, (c0, c1), before=rule.name_before)
+                    name = (ent["value"] if ent is not None and ent["label"] == "TOOL" else
+                            self._name_near(doc, a, b, (c0, c1), before=rule.name_before))
                     if name is None and rule.requires_name:
                         continue
                     data["value"] = {"name": name} if name else None
