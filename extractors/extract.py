@@ -28,7 +28,7 @@ from extractors.pipeline import (
 from extractors.schema import Document, Evidence, Signal, Utterance
 
 EXTRACTOR_NAME = "rules"
-EXTRACTOR_VERSION = "0.6.5"
+EXTRACTOR_VERSION = "0.6.6"
 DROP = frozenset({"hypothetical", "past", "other_party", "question"})
 # dimensions where two types in one clause are usually one fact told two ways
 _COLLAPSE = frozenset({"authority", "timeline", "need", "competition", "next_step"})
@@ -284,6 +284,30 @@ def _vendors_named(per_unit: list[list[tuple[Signal, int]]],
     return tuple(out)
 
 
+def _people_are_not_vendors(signals: list[Signal], known: tuple[str, ...]) -> list[Signal]:
+    """A competition signal "about" someone the document names as a person with a role, or a
+    participant ("Oskar thinks it's overkill"), is about a person, not a vendor: it goes."""
+    people = {n.split()[0] for n in known}
+    people |= {str(s.value["name"]).split()[0] for s in signals if s.dimension == "stakeholder"
+               and isinstance(s.value, dict) and s.value.get("name")
+               and (s.value.get("buying_role") or s.value.get("department"))}
+    return [s for s in signals if not (
+        s.dimension == "competition" and isinstance(s.value, dict) and s.value.get("name")
+        and str(s.value["name"]).split()[0] in people)]
+
+
+def _not_a_rivals_meeting(signals: list[Signal]) -> list[Signal]:
+    """ "We've a demo with RouteLoop on Thursday": a meeting with a rival vendor is
+    competition, not a next step with us."""
+    rivals = {str(s.value["name"]) for s in signals if s.dimension == "competition"
+              and s.type in ("alternative", "chosen") and isinstance(s.value, dict)
+              and s.value.get("name")}
+    if not rivals:
+        return signals
+    return [s for s in signals if not (
+        s.dimension == "next_step" and any(r in s.evidence.quote for r in rivals))]
+
+
 def _sentence_from(text: str, start: int, end: int) -> str:
     """The evidence and the rest of its sentence: "X is in place but nobody trusts it"."""
     if re.search(r"[.!?]\s*$", text[start:end]):
@@ -356,8 +380,8 @@ def extract(document: Document, *, nlp: Language | None = None) -> list[Signal]:
                                    if _keep_later_mention(pair[0], document.text)]
     for found in per_unit:
         results.extend(found)
-    signals = [_complaint_polarity(s, document.text)
-               for s in _first_mentions(_dedupe(results))]
+    kept = _people_are_not_vendors(_first_mentions(_dedupe(results)), known)
+    signals = [_complaint_polarity(s, document.text) for s in _not_a_rivals_meeting(kept)]
     for sig in signals:
         sig.evidence.check_against(document.text)
     return signals

@@ -12,12 +12,15 @@ _CURRENCY_WORDS = {
     "$": "USD", "usd": "USD", "dollars": "USD", "bucks": "USD", "dollar": "USD",
     "£": "GBP", "gbp": "GBP", "pounds": "GBP", "quid": "GBP",
     "€": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR",
-    "cad": "CAD", "aud": "AUD",
+    "cad": "CAD", "aud": "AUD", "nzd": "NZD", "chf": "CHF", "nok": "NOK", "sek": "SEK",
+    "₹": "INR", "inr": "INR", "rupees": "INR", "rupee": "INR", "rs": "INR",
 }
 _MULT = {
     "k": 1_000, "grand": 1_000, "thousand": 1_000,
     "m": 1_000_000, "mm": 1_000_000, "million": 1_000_000,
     "b": 1_000_000_000, "bn": 1_000_000_000,
+    "lakh": 100_000, "lakhs": 100_000, "lac": 100_000, "lacs": 100_000,
+    "crore": 10_000_000, "crores": 10_000_000,
 }
 _WORD_NUM = {
     "ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
@@ -25,7 +28,8 @@ _WORD_NUM = {
     "three hundred": 300, "five hundred": 500,
 }
 _FIGURES = {"five": 10_000, "six": 100_000, "seven": 1_000_000, "eight": 10_000_000}
-_NUM = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s?(k|mm|m|bn|b|million|thousand|grand)?\b", re.I)
+_NUM = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s?(lakhs?|lacs?|crores?|k|mm|m|bn|b|million|thousand|"
+                  r"grand)?\b", re.I)
 _PERIOD = [
     (re.compile(r"\b(?:/|per|a|an|each)\s?(?:year|yr|annum)\b|\bannual(?:ly)?\b|\byearly\b"
                 r"|\bp\.?a\.?\b|\bARR\b|\bper year\b", re.I), "year"),
@@ -37,7 +41,9 @@ _PERIOD = [
 
 
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+          "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+          "nineteen": 19,
           "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
           "eighty": 80, "ninety": 90, "a": 1, "few": 3, "couple": 2, "several": 3}
 _SPELLED = re.compile(
@@ -73,11 +79,15 @@ def _spelled(low: str) -> tuple[float, float] | None:
                   r"license|head)\b.*$", "", low).strip()
     mult = 1
     last = text.split()[-1] if text.split() else ""
-    if last in ("grand", "thousand", "k"):
-        mult, text = 1000, text.rsplit(" ", 1)[0]
-    elif last in ("quid", "dollars", "euros", "pounds", "bucks"):
+    if last in ("quid", "dollars", "euros", "euro", "pounds", "bucks", "rupees", "inr"):
         text = text.rsplit(" ", 1)[0]
+        last = text.split()[-1] if text.split() else ""
+    if last in ("grand", "thousand", "k", "lakh", "lakhs", "lac", "lacs", "crore", "crores"):
+        mult, text = _MULT[last], text.rsplit(" ", 1)[0]
+    text = re.sub(r"^(?:somewhere |anywhere )?between\s+", "", text)
     parts = re.split(r"\s?(?:\bto\b|\bor\b|(?<=[a-z])\s-\s|–)\s?", text)
+    if len(parts) == 1 and " and " in text and "hundred" not in text.split(" and ")[0]:
+        parts = text.split(" and ", 1)  # "between sixty and eighty thousand" is a range
     values = [_words_value(re.sub(r"\ba (?=few|couple)", "", p)) for p in parts[:2]]
     if not values or any(v is None for v in values):
         return None
@@ -117,6 +127,8 @@ def _currency(text: str, context: str, default: str = "USD") -> str:
     for word, code in _CURRENCY_WORDS.items():
         if len(word) > 1 and re.search(rf"\b{word}\b", after):
             return code
+    if re.search(r"\b(?:lakhs?|lacs?|crores?)\b", low):
+        return "INR"  # lakh and crore are counted in rupees
     return default
 
 
@@ -135,6 +147,7 @@ def normalize_money(text: str, after: str = "", default_currency: str = "USD",
                     ) -> dict[str, Any] | None:
     """Normalise a money mention; `after` is the text that follows it (for "a year"), and
     `default_currency` the one a bare "30k" is in (see `document_currency`)."""
+    text = re.sub(r"(?<=\d) (?=\d{3}\b)", "", text)
     low = text.lower().strip()
     currency = _currency(text, after, default_currency)
     fig = re.search(r"(five|six|seven|eight)[- ]figures?", low)

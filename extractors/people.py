@@ -15,6 +15,7 @@ NAME = r"[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)?(?:\s(?:[A-Z]\.|[A-Z][a-z]+(?:['-][A-Z]
 _NAME_RE = re.compile(rf"^{NAME}$")
 STOP_NAMES = frozenset({
     "I", "We", "You", "They", "He", "She", "It", "The", "Our", "My", "Your", "Their", "His",
+    "Data", "Files", "Records",
     "Her", "Hi", "Hey", "Hello", "Thanks", "Thank", "Yes", "Yeah", "Yep", "No", "Nope", "Ok",
     "OK", "Okay", "So", "And", "But", "Also", "Sure", "Great", "Sounds", "Good", "Perfect",
     "Cool", "Right", "Well", "Oh", "Ah", "Um", "Uh", "Just", "Let", "Lets", "Can", "Could",
@@ -136,8 +137,10 @@ _PRONOUN_SUBJECT = re.compile(r"\b(?:he|she)(?:'s|\s+is|\s+was)\s+(?:the\s+|our\
 _DET = re.compile(r"(?:\b(?:our|my|the|their|his|her|your|she'?s|he'?s|she is|he is)\s+"
                   r"(?:the\s+|our\s+)?(?:new\s+|interim\s+|acting\s+)?)$",
                   re.I)
-_LEFT_NAME = re.compile(rf"({NAME})(?:,\s*|\s+\(|\s+(?:is|as|who is|who's)\s+)"
-                        rf"(?:our\s+|the\s+|my\s+)?$")
+_LEFT_NAME = re.compile(rf"({NAME})(?:,\s*|\s+\(|'s\s+|\s+(?:is|as|who is|who's)\s+)"
+                        rf"(?:our\s+|the\s+|my\s+)?(?:(?i:finance|it|hr|ops|operations|sales|marketing|"
+                        rf"security|legal|procurement|engineering|data|people|clinical|"
+                        rf"commercial)\s+)?$")
 _RIGHT_NAME = re.compile(rf"^(?:,\s*|\s+\(|\s+(?:is|was|=|-|–)\s+|:\s*|\s+)"
                          rf"(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sir|Dame|Cllr|Councillor)\.?\s+)?({NAME})")
 _VERB_NAME = re.compile(
@@ -192,8 +195,13 @@ _PRONOUN_RUNS = re.compile(
     r"oversees|looks after|is in charge of|is responsible for))\s"
     r"(?:the\s|our\s)?([\w&-]+(?:\s[\w&-]+){0,3}?)(?=[,.;!?]|\s(?:and|at|for|so|on|who|but|here)\b|$)"
 )
+_THING_NOT_ROLE = re.compile(
+    r"(?i)\b(?:platform|system|tool|software|provider|vendor|crm|erp|app|database|solution|"
+    r"product|module|portal)s?\b"
+)
 _NOT_A_ROLE = re.compile(
     r"(?i)\b(?:evaluation|rollout|decision|decision maker|sponsor|student|project|process|"
+    r"everything|it all|the lot|parka|coat|hurry|rush|meeting|"
     r"tool|one|call|budget|same|only|best)\b"
 )
 _SELF_ROLE = re.compile(
@@ -224,6 +232,8 @@ def find_mentions(
     def add(m: Mention) -> None:
         if any(m.start < b and a < m.end for a, b in used):
             return
+        if m.title and _THING_NOT_ROLE.search(m.title):
+            return  # "Acturis is our broking platform" names software, not a person
         used.append((m.start, m.end))
         out.append(m)
 

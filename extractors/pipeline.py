@@ -410,8 +410,12 @@ class QualifyTriggers:
         if after and not before:
             return min(after, key=lambda t: t["start"])["value"]
 
+        people = (doc._.qualify_meta or {}).get("known_names", ())
+
         def usable(name: str) -> bool:
             first = name.split()[0]
+            if name in people or first in people:
+                return False  # someone on the call is not a vendor
             return first not in STOP_NAMES and first.lower() not in _generic() and not any(
                 p in STOP_NAMES for p in name.split()[1:])
 
@@ -431,6 +435,8 @@ class QualifyTriggers:
         match = _NAME_AFTER.match(self._text[b : clause[1]])
         if match and usable(match.group(1)):
             return match.group(1).rstrip(".")
+        if match and " " in match.group(1) and usable(match.group(1).split()[0]):
+            return match.group(1).split()[0]  # "Clockwise HR": the vendor, not the department
         if tools:
             return tools[0]["value"]
         clause_text = self._text[clause[0] : clause[1]]
