@@ -373,9 +373,11 @@ def extract(document: Document, *, nlp: Language | None = None) -> list[Signal]:
     per_unit = [read(index) for index in range(len(units))]
     named = _vendors_named(per_unit, known)
     if named:
+        complaint = complaint_cues()
         for index, text in enumerate(texts):
             here = tuple(n for n in named if n in text)
-            if here:
+            # only a complaint makes a bare later mention a signal: read again only then
+            if here and complaint.search(text):
                 per_unit[index] = [pair for pair in read(index, here)
                                    if _keep_later_mention(pair[0], document.text)]
     for found in per_unit:
