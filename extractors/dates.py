@@ -144,8 +144,10 @@ def _resolve_own(phrase: str, ref: dt.date) -> dt.date | None:
         if unit == "week":
             return ref + dt.timedelta(weeks=n)
         return _add_months(ref, n * {"month": 1, "quarter": 3, "year": 12}[unit])
-    if m := re.match(r"(?:\w+\s)?(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?$", p):
-        month, day = int(m[1]), int(m[2])
+    dotted = re.match(r"(?:\w+\s)?(\d{1,2})\.(\d{1,2})\.(\d{2,4})?$", p)
+    if m := dotted or re.match(r"(?:\w+\s)?(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?$", p):
+        # "27.05." / "31.12.2026" are day-first (European); "3/23" is month-first
+        month, day = (int(m[2]), int(m[1])) if dotted else (int(m[1]), int(m[2]))
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return None
         year = (int(m[3]) + (2000 if len(m[3]) == 2 else 0)) if m[3] else ref.year

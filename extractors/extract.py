@@ -28,7 +28,7 @@ from extractors.pipeline import (
 from extractors.schema import Document, Evidence, Signal, Utterance
 
 EXTRACTOR_NAME = "rules"
-EXTRACTOR_VERSION = "0.6.6"
+EXTRACTOR_VERSION = "0.6.7"
 DROP = frozenset({"hypothetical", "past", "other_party", "question"})
 # dimensions where two types in one clause are usually one fact told two ways
 _COLLAPSE = frozenset({"authority", "timeline", "need", "competition", "next_step"})
@@ -291,9 +291,16 @@ def _people_are_not_vendors(signals: list[Signal], known: tuple[str, ...]) -> li
     people |= {str(s.value["name"]).split()[0] for s in signals if s.dimension == "stakeholder"
                and isinstance(s.value, dict) and s.value.get("name")
                and (s.value.get("buying_role") or s.value.get("department"))}
-    return [s for s in signals if not (
+    kept = [s for s in signals if not (
         s.dimension == "competition" and isinstance(s.value, dict) and s.value.get("name")
         and str(s.value["name"]).split()[0] in people)]
+    # and the other way round: a vendor the competition rules named, mentioned with no role,
+    # is not a stakeholder ("asked Invoxa for an offer")
+    vendors = {str(s.value["name"]) for s in kept if s.dimension == "competition"
+               and isinstance(s.value, dict) and s.value.get("name")}
+    return [s for s in kept if not (
+        s.dimension == "stakeholder" and isinstance(s.value, dict)
+        and s.value.get("name") in vendors and not s.value.get("title"))]
 
 
 def _not_a_rivals_meeting(signals: list[Signal]) -> list[Signal]:

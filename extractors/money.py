@@ -14,6 +14,7 @@ _CURRENCY_WORDS = {
     "€": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR",
     "cad": "CAD", "aud": "AUD", "nzd": "NZD", "chf": "CHF", "nok": "NOK", "sek": "SEK",
     "₹": "INR", "inr": "INR", "rupees": "INR", "rupee": "INR", "rs": "INR",
+    "¥": "JPY", "jpy": "JPY", "yen": "JPY", "brl": "BRL", "reais": "BRL",
 }
 _MULT = {
     "k": 1_000, "grand": 1_000, "thousand": 1_000,
@@ -71,6 +72,15 @@ def _words_value(phrase: str) -> float | None:
     return total if seen else None
 
 
+def _half(phrase: str) -> float | None:
+    """ "two and a half" -> 2.5; anything else as _words_value."""
+    found = re.match(r"^(.*?)\s+and a half$", phrase.strip())
+    if found:
+        whole = _words_value(found.group(1))
+        return None if whole is None else whole + 0.5
+    return _words_value(phrase)
+
+
 def _spelled(low: str) -> tuple[float, float] | None:
     """Amounts spelled out in words ("thirty to thirty-five thousand"), as (low, high)."""
     if re.search(r"\d", low):
@@ -82,13 +92,15 @@ def _spelled(low: str) -> tuple[float, float] | None:
     if last in ("quid", "dollars", "euros", "euro", "pounds", "bucks", "rupees", "inr"):
         text = text.rsplit(" ", 1)[0]
         last = text.split()[-1] if text.split() else ""
-    if last in ("grand", "thousand", "k", "lakh", "lakhs", "lac", "lacs", "crore", "crores"):
+    if last in ("grand", "thousand", "k", "million", "lakh", "lakhs", "lac", "lacs", "crore",
+                "crores"):
         mult, text = _MULT[last], text.rsplit(" ", 1)[0]
     text = re.sub(r"^(?:somewhere |anywhere )?between\s+", "", text)
     parts = re.split(r"\s?(?:\bto\b|\bor\b|(?<=[a-z])\s-\s|–)\s?", text)
-    if len(parts) == 1 and " and " in text and "hundred" not in text.split(" and ")[0]:
+    if (len(parts) == 1 and " and " in text and "hundred" not in text.split(" and ")[0]
+            and not text.endswith("and a half")):
         parts = text.split(" and ", 1)  # "between sixty and eighty thousand" is a range
-    values = [_words_value(re.sub(r"\ba (?=few|couple)", "", p)) for p in parts[:2]]
+    values = [_half(re.sub(r"\ba (?=few|couple)", "", p)) for p in parts[:2]]
     if not values or any(v is None for v in values):
         return None
     nums = [float(v) * mult for v in values if v is not None]
@@ -117,7 +129,9 @@ def document_currency(text: str) -> str:
 
 def _currency(text: str, context: str, default: str = "USD") -> str:
     low = text.lower()
-    for sym in ("$", "£", "€"):
+    if "R$" in text:
+        return "BRL"
+    for sym in ("₹", "¥", "£", "€", "$"):
         if sym in text:
             return _CURRENCY_WORDS[sym]
     for word, code in _CURRENCY_WORDS.items():
@@ -147,7 +161,8 @@ def normalize_money(text: str, after: str = "", default_currency: str = "USD",
                     ) -> dict[str, Any] | None:
     """Normalise a money mention; `after` is the text that follows it (for "a year"), and
     `default_currency` the one a bare "30k" is in (see `document_currency`)."""
-    text = re.sub(r"(?<=\d) (?=\d{3}\b)", "", text)
+    text = re.sub(r"(?<=\d)[ '’](?=\d{3}\b)", "", text)
+    text = re.sub(r"(?<=\d)\.(?=\d{3}\b(?![.,]\d))", "", text)  # "60.000 €" is sixty thousand
     low = text.lower().strip()
     currency = _currency(text, after, default_currency)
     fig = re.search(r"(five|six|seven|eight)[- ]figures?", low)

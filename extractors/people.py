@@ -140,7 +140,7 @@ _DET = re.compile(r"(?:\b(?:our|my|the|their|his|her|your|she'?s|he'?s|she is|he
 _LEFT_NAME = re.compile(rf"({NAME})(?:,\s*|\s+\(|'s\s+|\s+(?:is|as|who is|who's)\s+)"
                         rf"(?:our\s+|the\s+|my\s+)?(?:(?i:finance|it|hr|ops|operations|sales|marketing|"
                         rf"security|legal|procurement|engineering|data|people|clinical|"
-                        rf"commercial)\s+)?$")
+                        rf"commercial|hse|safety|quality|compliance|risk|site|plant)\s+)?$")
 _RIGHT_NAME = re.compile(rf"^(?:,\s*|\s+\(|\s+(?:is|was|=|-|–)\s+|:\s*|\s+)"
                          rf"(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sir|Dame|Cllr|Councillor)\.?\s+)?({NAME})")
 _VERB_NAME = re.compile(
@@ -201,7 +201,7 @@ _THING_NOT_ROLE = re.compile(
 )
 _NOT_A_ROLE = re.compile(
     r"(?i)\b(?:evaluation|rollout|decision|decision maker|sponsor|student|project|process|"
-    r"everything|it all|the lot|parka|coat|hurry|rush|meeting|"
+    r"everything|it all|the lot|parka|coat|hurry|rush|meeting|out|late|over|warden|"
     r"tool|one|call|budget|same|only|best)\b"
 )
 _SELF_ROLE = re.compile(
