@@ -71,13 +71,17 @@ _HOLIDAYS: dict[str, Any] = {
 }
 
 
+_HOLIDAY_RX = re.compile(r"\b(" + "|".join(_HOLIDAYS) + ")")
+
+
 def _holiday(p: str, ref: dt.date) -> dt.date | None:
     """The next named (US) holiday on or after the conversation date."""
-    for name, when in _HOLIDAYS.items():
-        if re.search(rf"\b{name}", p):
-            day = when(ref.year)
-            return day if day >= ref else when(ref.year + 1)
-    return None
+    found = _HOLIDAY_RX.search(p)
+    if not found:
+        return None
+    when = _HOLIDAYS[found.group(1)]
+    day = when(ref.year)
+    return day if day >= ref else when(ref.year + 1)
 
 
 def _resolve_own(phrase: str, ref: dt.date) -> dt.date | None:

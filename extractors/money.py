@@ -116,14 +116,17 @@ def _clean(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
+_CURRENCY_WORD_RX = re.compile(
+    r"\b(" + "|".join(re.escape(w) for w in sorted(_CURRENCY_WORDS, key=len, reverse=True)
+                      if len(w) > 1) + r")\b")
+
+
 def document_currency(text: str) -> str:
     """The currency a document talks in: the only one it names, else USD.
 
     Why: "30k a year" in a thread that elsewhere says "EUR" or "£" is not dollars."""
-    low = text.lower()
     found = {code for sym, code in _CURRENCY_WORDS.items() if len(sym) == 1 and sym in text}
-    found |= {code for word, code in _CURRENCY_WORDS.items()
-              if len(word) > 1 and re.search(rf"\b{word}\b", low)}
+    found |= {_CURRENCY_WORDS[w] for w in set(_CURRENCY_WORD_RX.findall(text.lower()))}
     return found.pop() if len(found) == 1 else "USD"
 
 
