@@ -28,7 +28,7 @@ from extractors.pipeline import (
 from extractors.schema import Document, Evidence, Signal, Utterance
 
 EXTRACTOR_NAME = "rules"
-EXTRACTOR_VERSION = "0.6.7"
+EXTRACTOR_VERSION = "0.6.8"
 DROP = frozenset({"hypothetical", "past", "other_party", "question"})
 # dimensions where two types in one clause are usually one fact told two ways
 _COLLAPSE = frozenset({"authority", "timeline", "need", "competition", "next_step"})
@@ -303,6 +303,29 @@ def _people_are_not_vendors(signals: list[Signal], known: tuple[str, ...]) -> li
         and s.value.get("name") in vendors and not s.value.get("title"))]
 
 
+def _price_pushback(signals: list[Signal]) -> list[Signal]:
+    """ "Your 1.5 lakh implementation fee is on the higher side": one fact, the amount pushed
+    back on. The amount keeps its value and turns `against`; the separate pushback goes."""
+    pushbacks = [s for s in signals if s.dimension == "budget" and s.type == "pushback"
+                 and s.polarity == "against"]
+    if not pushbacks:
+        return signals
+    out: list[Signal] = []
+    merged: set[int] = set()
+    for sig in signals:
+        if sig.dimension == "budget" and sig.type == "amount" and sig.polarity == "for":
+            ev = sig.evidence
+            hit = next((p for p in pushbacks if p.evidence.start < ev.end
+                        and ev.start < p.evidence.end), None)
+            if hit is not None:
+                merged.add(id(hit))
+                evidence = ev.model_copy(
+                    update={"reasons": (*ev.reasons, "cue:budget.pushback")})
+                sig = sig.model_copy(update={"polarity": "against", "evidence": evidence})
+        out.append(sig)
+    return [s for s in out if id(s) not in merged]
+
+
 def _not_a_rivals_meeting(signals: list[Signal]) -> list[Signal]:
     """ "We've a demo with RouteLoop on Thursday": a meeting with a rival vendor is
     competition, not a next step with us."""
@@ -389,7 +412,7 @@ def extract(document: Document, *, nlp: Language | None = None) -> list[Signal]:
                                    if _keep_later_mention(pair[0], document.text)]
     for found in per_unit:
         results.extend(found)
-    kept = _people_are_not_vendors(_first_mentions(_dedupe(results)), known)
+    kept = _price_pushback(_people_are_not_vendors(_first_mentions(_dedupe(results)), known))
     signals = [_complaint_polarity(s, document.text) for s in _not_a_rivals_meeting(kept)]
     for sig in signals:
         sig.evidence.check_against(document.text)

@@ -31,16 +31,16 @@ def dev_report():
 @pytest.mark.skipif(not HAS_DEV, reason="dev corpus not present")
 def test_dev_split_meets_measured_floors(dev_report) -> None:
     micro = dev_report.system.micro
-    # floors measured at rules 0.6.7 (150 documents; the 54 newest were written unseen and
+    # floors measured at rules 0.6.8 (168 documents; the 72 newest were written unseen and
     # are harder than the first 96, which is why these sit below the earlier 0.85)
-    assert dev_report.documents >= 150 and dev_report.gold_labels >= 2550
-    assert micro.f1 >= 0.79
-    assert micro.precision >= 0.78
-    assert micro.recall >= 0.80
+    assert dev_report.documents >= 165 and dev_report.gold_labels >= 2900
+    assert micro.f1 >= 0.77
+    assert micro.precision >= 0.77
+    assert micro.recall >= 0.78
     assert micro.polarity_accuracy >= 0.95
-    assert dev_report.precision_gain >= 0.36
+    assert dev_report.precision_gain >= 0.35
     for dim in DIMENSIONS:
-        assert dev_report.system.per_dimension[dim].f1 >= 0.70, dim
+        assert dev_report.system.per_dimension[dim].f1 >= 0.68, dim
     assert not dev_report.unlocated
 
 
