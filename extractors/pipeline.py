@@ -45,8 +45,10 @@ def span_data(doc: Doc, group: str) -> list[dict[str, Any]]:
 _PROCESS_ITEMS = {"questionnaire", "pen test", "vendor risk review"}
 _SKIP = (r"(?:with |from |to |off |on |at |into |of |in |our |the |a |an |using |by |for |you "
          r"|against |up |also |still |now |both |either |them, |it, )*")
+# lower-case product names that are web addresses: "incident.io", "monday.com"
+_DOMAIN_NAME = r"[a-z][a-z0-9-]+\.(?:io|ai|com|co|app|dev|so|xyz|hq)\b"
 _NAME_AFTER = re.compile(
-    rf"^[\s,:(]*{_SKIP}((?:[A-Z][\w.&'-]*|[a-z]+[A-Z][\w.&'-]*|[a-z]+\d[\w-]*)"
+    rf"^[\s,:(]*{_SKIP}((?:[A-Z][\w.&'-]*|[a-z]+[A-Z][\w.&'-]*|[a-z]+\d[\w-]*|{_DOMAIN_NAME})"
     r"(?:\s(?:[A-Z][\w.&'-]*|\d+))?)"
 )
 # in chats people write product names in lower case: one plain word right after the verb
@@ -57,7 +59,8 @@ _NAME_BEFORE = re.compile(
 )
 _AND_NAME = re.compile(
     r"^(?:\s*,\s*(?:and |or |& )?|\s+(?:and|or|&|plus|as well as)\s+)"
-    r"((?:[A-Z][\w.&'-]*|[a-z]+[A-Z][\w.&'-]*|[a-z]+\d[\w-]*)(?:\s[A-Z][\w.&'-]*)?)"
+    rf"((?:[A-Z][\w.&'-]*|[a-z]+[A-Z][\w.&'-]*|[a-z]+\d[\w-]*|{_DOMAIN_NAME})"
+    r"(?:\s[A-Z][\w.&'-]*)?)"
 )
 
 

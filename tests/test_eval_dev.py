@@ -31,9 +31,9 @@ def dev_report():
 @pytest.mark.skipif(not HAS_DEV, reason="dev corpus not present")
 def test_dev_split_meets_measured_floors(dev_report) -> None:
     micro = dev_report.system.micro
-    # floors measured at rules 0.6.9 (186 documents; the 90 newest were written unseen and
+    # floors measured at rules 0.6.10 (204 documents; the 108 newest were written unseen and
     # are harder than the first 96, which is why these sit below the earlier 0.85)
-    assert dev_report.documents >= 185 and dev_report.gold_labels >= 3250
+    assert dev_report.documents >= 200 and dev_report.gold_labels >= 3600
     assert micro.f1 >= 0.77
     assert micro.precision >= 0.76
     assert micro.recall >= 0.77
