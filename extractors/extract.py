@@ -22,9 +22,9 @@ from extractors.pipeline import (
     complaint_cues,
     entities_in,
     get_pipeline,
-    load_tools,
     span_data,
 )
+from extractors.reconcile import keep_later_mention, reconcile, vendors_named
 from extractors.schema import Document, Evidence, Signal, Utterance
 
 EXTRACTOR_NAME = "rules"
@@ -261,115 +261,6 @@ def _first_mentions(signals: list[Signal]) -> list[Signal]:
     return kept
 
 
-def _vendors_named(per_unit: list[list[tuple[Signal, int]]],
-                   known: tuple[str, ...]) -> tuple[str, ...]:
-    """Vendor names the prospect's competition signals found that no tool list knows, so a
-    second read can see their later mentions (people's names never count)."""
-    tool_names = load_tools()[0]
-    people = {n.split()[0] for n in known}
-    for found in per_unit:
-        for sig, _ in found:
-            if sig.dimension == "stakeholder" and isinstance(sig.value, dict) and sig.value.get(
-                    "name"):
-                people.add(str(sig.value["name"]).split()[0])
-    out: list[str] = []
-    for found in per_unit:
-        for sig, _ in found:
-            if sig.dimension != "competition" or not isinstance(sig.value, dict):
-                continue
-            name = str(sig.value.get("name") or "").strip()
-            if (len(name) >= 3 and name[0].isupper() and name.lower() not in tool_names
-                    and name.split()[0] not in people and name not in out):
-                out.append(name)
-    return tuple(out)
-
-
-def _people_are_not_vendors(signals: list[Signal], known: tuple[str, ...]) -> list[Signal]:
-    """A competition signal "about" someone the document names as a person with a role, or a
-    participant ("Oskar thinks it's overkill"), is about a person, not a vendor: it goes."""
-    people = {n.split()[0] for n in known}
-    people |= {str(s.value["name"]).split()[0] for s in signals if s.dimension == "stakeholder"
-               and isinstance(s.value, dict) and s.value.get("name")
-               and (s.value.get("buying_role") or s.value.get("department"))}
-    kept = [s for s in signals if not (
-        s.dimension == "competition" and isinstance(s.value, dict) and s.value.get("name")
-        and str(s.value["name"]).split()[0] in people)]
-    # and the other way round: a vendor the competition rules named, mentioned with no role,
-    # is not a stakeholder ("asked Invoxa for an offer")
-    vendors = {str(s.value["name"]) for s in kept if s.dimension == "competition"
-               and isinstance(s.value, dict) and s.value.get("name")}
-    return [s for s in kept if not (
-        s.dimension == "stakeholder" and isinstance(s.value, dict)
-        and s.value.get("name") in vendors and not s.value.get("title"))]
-
-
-def _price_pushback(signals: list[Signal]) -> list[Signal]:
-    """ "Your 1.5 lakh implementation fee is on the higher side": one fact, the amount pushed
-    back on. The amount keeps its value and turns `against`; the separate pushback goes."""
-    pushbacks = [s for s in signals if s.dimension == "budget" and s.type == "pushback"
-                 and s.polarity == "against"]
-    if not pushbacks:
-        return signals
-    out: list[Signal] = []
-    merged: set[int] = set()
-    for sig in signals:
-        if sig.dimension == "budget" and sig.type == "amount" and sig.polarity == "for":
-            ev = sig.evidence
-            hit = next((p for p in pushbacks if p.evidence.start < ev.end
-                        and ev.start < p.evidence.end), None)
-            if hit is not None:
-                merged.add(id(hit))
-                evidence = ev.model_copy(
-                    update={"reasons": (*ev.reasons, "cue:budget.pushback")})
-                sig = sig.model_copy(update={"polarity": "against", "evidence": evidence})
-        out.append(sig)
-    return [s for s in out if id(s) not in merged]
-
-
-def _not_a_rivals_meeting(signals: list[Signal]) -> list[Signal]:
-    """ "We've a demo with RouteLoop on Thursday": a meeting with a rival vendor is
-    competition, not a next step with us."""
-    rivals = {str(s.value["name"]) for s in signals if s.dimension == "competition"
-              and s.type in ("alternative", "chosen") and isinstance(s.value, dict)
-              and s.value.get("name")}
-    if not rivals:
-        return signals
-    return [s for s in signals if not (
-        s.dimension == "next_step" and any(r in s.evidence.quote for r in rivals))]
-
-
-def _sentence_from(text: str, start: int, end: int) -> str:
-    """The evidence and the rest of its sentence: "X is in place but nobody trusts it"."""
-    if re.search(r"[.!?]\s*$", text[start:end]):
-        return text[start:end]
-    stop = re.search(r"[.!?\n]", text[end : end + 160])
-    return text[start : end + (stop.start() if stop else 160)]
-
-
-def _keep_later_mention(sig: Signal, text: str) -> bool:
-    """A vendor named earlier and only mentioned again is a signal only when the mention
-    carries a complaint; other competition rules that fire on it stand on their own."""
-    if "entity:tool.named_earlier" not in sig.evidence.reasons:
-        return True
-    if sig.dimension != "competition" or "rule:competition.tool_mention" not in (
-            sig.evidence.reasons):
-        return True
-    return bool(complaint_cues().search(_sentence_from(text, sig.evidence.start,
-                                                        sig.evidence.end)))
-
-
-def _complaint_polarity(sig: Signal, text: str) -> Signal:
-    """A neutral mention of a vendor said in the same clause as a complaint about it is
-    unhappiness with that vendor: polarity `for` (a reason records why)."""
-    if sig.dimension != "competition" or sig.polarity != "neutral" or sig.type == "chosen":
-        return sig
-    if not complaint_cues().search(_sentence_from(text, sig.evidence.start, sig.evidence.end)):
-        return sig
-    evidence = sig.evidence.model_copy(
-        update={"reasons": (*sig.evidence.reasons, "cue:competition.complaint")})
-    return sig.model_copy(update={"polarity": "for", "evidence": evidence})
-
-
 def _fresh_region(document: Document, utt: Utterance) -> int:
     """For emails, where the sign-off starts (the signature is not evidence)."""
     if document.kind != "email":
@@ -382,12 +273,10 @@ def extract(document: Document, *, nlp: Language | None = None) -> list[Signal]:
     """Qualification signals of one document, sorted by position, without duplicates."""
     pipeline = nlp or get_pipeline()
     known = _known_names(document)
-    results: list[tuple[Signal, int]] = []
     units = [u for u in _units(document) if u.role != "rep" and u.text.strip()]
     texts = [u.text[: min(_fresh_region(document, u), _MAX_UTTERANCE)] for u in units]
     batch = MatchBatch(texts) if len(texts) > 1 else None
     currency = document_currency(document.text)
-    per_unit: list[list[tuple[Signal, int]]] = []
 
     def read(index: int, doc_tools: tuple[str, ...] = ()) -> list[tuple[Signal, int]]:
         utt = units[index]
@@ -401,7 +290,7 @@ def extract(document: Document, *, nlp: Language | None = None) -> list[Signal]:
         return _signals_for(doc, utt, document)
 
     per_unit = [read(index) for index in range(len(units))]
-    named = _vendors_named(per_unit, known)
+    named = vendors_named([sig for found in per_unit for sig, _ in found], known)
     if named:
         complaint = complaint_cues()
         for index, text in enumerate(texts):
@@ -409,11 +298,9 @@ def extract(document: Document, *, nlp: Language | None = None) -> list[Signal]:
             # only a complaint makes a bare later mention a signal: read again only then
             if here and complaint.search(text):
                 per_unit[index] = [pair for pair in read(index, here)
-                                   if _keep_later_mention(pair[0], document.text)]
-    for found in per_unit:
-        results.extend(found)
-    kept = _price_pushback(_people_are_not_vendors(_first_mentions(_dedupe(results)), known))
-    signals = [_complaint_polarity(s, document.text) for s in _not_a_rivals_meeting(kept)]
+                                   if keep_later_mention(pair[0], document.text)]
+    deduped = _first_mentions(_dedupe([pair for found in per_unit for pair in found]))
+    signals = reconcile(deduped, known, document.text)
     for sig in signals:
         sig.evidence.check_against(document.text)
     return signals

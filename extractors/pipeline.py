@@ -65,29 +65,34 @@ _AND_NAME = re.compile(
 
 
 @lru_cache(maxsize=1)
+def _competitors() -> dict[str, Any]:
+    """rules/competitors.toml, read and parsed once; a malformed file names its line."""
+    path = RULES_DIR / "competitors.toml"
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise RulesError(path, int(line.group(1)) if line else None, str(exc)) from exc
+
+
+@lru_cache(maxsize=1)
 def _generic() -> frozenset[str]:
     """Words that follow "we use" / "looking at" but are workflow or filler, never a vendor
     (rules/competitors.toml, `generic`)."""
-    data = tomllib.loads((RULES_DIR / "competitors.toml").read_text(encoding="utf-8"))
-    return frozenset(w.lower() for w in data.get("generic", []))
+    return frozenset(w.lower() for w in _competitors().get("generic", []))
 
 
 @lru_cache(maxsize=1)
 def complaint_cues() -> re.Pattern[str]:
     """What makes a vendor mention a complaint (rules/competitors.toml, `complaint`)."""
-    data = tomllib.loads((RULES_DIR / "competitors.toml").read_text(encoding="utf-8"))
-    return re.compile(data.get("complaint", "(?!x)x"), re.IGNORECASE)
+    return re.compile(_competitors().get("complaint", "(?!x)x"), re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def load_tools() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
     """Known tool / vendor names (lowercase set, case-insensitive and case-sensitive regexes)."""
     path = RULES_DIR / "competitors.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise RulesError(path, int(line.group(1)) if line else None, str(exc)) from exc
+    data = _competitors()
     names = data.get("names")
     strict = data.get("case_sensitive", [])
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
