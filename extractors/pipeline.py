@@ -19,6 +19,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors import fastscan
 from extractors.context import ContextEngine
 from extractors.people import find_mentions
 from extractors.rules_io import RULES_DIR, RulesError, RuleSet, default_rules, lower_same_length
@@ -128,6 +129,8 @@ class MatchBatch:
         self.lengths = [len(t) for t in texts]
         self.text = SEPARATOR.join(texts)
         self.lower = lower_same_length(self.text)
+        # the ASCII stand-ins RE2 scans (None: every rule runs on re)
+        self.views = fastscan.Views(self.text, self.lower) if fastscan.enabled() else None
         self._cache: dict[str, dict[int, list[tuple[int, int]]]] = {}
         self._by_utterance: dict[int, dict[str, list[tuple[int, int]]]] | None = None
 
@@ -153,7 +156,7 @@ class MatchBatch:
         if found is None:
             found = {}
             offsets, lengths = self.offsets, self.lengths
-            for m in finder(self.text, self.lower):
+            for m in finder(self.text, self.lower, self.views):
                 a, b = m.span()
                 idx = bisect_right(offsets, a) - 1
                 base = offsets[idx]
@@ -301,8 +304,14 @@ class QualifyEntities:
             if len(target) != len(text):
                 continue
 
-            def finder(t: str, low: str | None, p: Any = pattern, u: bool = use_lower) -> Any:
-                return p.finditer(low if u and low is not None else (t.lower() if u else t))
+            def finder(t: str, low: str | None, views: fastscan.Views | None = None,
+                       p: Any = pattern, u: bool = use_lower) -> Any:
+                subject = (low if low is not None else t.lower()) if u else t
+                found = None
+                if views is not None:
+                    view = views.lower if u else views.text
+                    found = fastscan.scan(p.pattern, p, subject, view)
+                return found if found is not None else p.finditer(subject)
 
             for a, b in _matches(meta, key, finder, text, lowered):
                 if any(a < y and x < b for x, y in tool_spans):

@@ -22,6 +22,9 @@ from pydantic import (
     model_validator,
 )
 
+from extractors import fastscan
+from extractors.fastscan import SpanMatch
+
 RULES_DIR = Path(__file__).parent / "rules"
 
 Category = Literal[
@@ -78,10 +81,21 @@ class _Rule(BaseModel):
     def regex(self) -> re.Pattern[str]:
         return _compiled(self.pattern, self.case_sensitive)
 
-    def finditer(self, text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+    def finditer(
+        self, text: str, lowered: str | None, views: fastscan.Views | None = None
+    ) -> Iterator[SpanMatch]:
         """Matches in `text`; case-insensitive rules scan `lowered` (same offsets) when they
-        can, which is 2-3x faster than re.IGNORECASE."""
+        can, which is 2-3x faster than re.IGNORECASE; a whole document (`views` given) is
+        scanned on RE2 where that gives the same spans (see fastscan)."""
         fast = _lowered(self.pattern) if not self.case_sensitive and lowered else None
+        if views is not None:
+            source = _lowered_source(self.pattern) if fast is not None else None
+            found = (fastscan.scan(source, fast, lowered, views.lower)
+                     if source is not None and fast is not None and lowered is not None else
+                     fastscan.scan(self.pattern, self.regex, text, views.text)
+                     if self.case_sensitive else None)
+            if found is not None:
+                return found
         if fast is not None and lowered is not None:
             if len(lowered) >= _ANCHORED_SCAN_MIN:
                 starts = _anchors(fast.pattern, _SCAN_ANCHORS)
@@ -132,8 +146,8 @@ def _compiled(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=4096)
-def _lowered(pattern: str) -> re.Pattern[str] | None:
-    """The pattern rewritten for lowercased text, or None when that is not safe."""
+def _lowered_source(pattern: str) -> str | None:
+    """The pattern's source rewritten for lowercased text, or None when that is not safe."""
     if "(?-i" in pattern or "(?P" in pattern:
         return None
     out: list[str] = []
@@ -143,9 +157,19 @@ def _lowered(pattern: str) -> re.Pattern[str] | None:
         escaped = ch == "\\" and not escaped
     lowered = "".join(out)
     try:
-        compiled = re.compile(lowered)
+        re.compile(lowered)
     except re.error:
         return None
+    return lowered
+
+
+@lru_cache(maxsize=4096)
+def _lowered(pattern: str) -> re.Pattern[str] | None:
+    """The pattern compiled for lowercased text, or None when that is not safe."""
+    lowered = _lowered_source(pattern)
+    if lowered is None:
+        return None
+    compiled = re.compile(lowered)
     chars = _first_chars(compiled.pattern)
     if chars and len(chars) < 40:
         # a lookahead on the characters a match can start with lets the engine skip ahead;
