@@ -84,6 +84,22 @@ def _holiday(p: str, ref: dt.date) -> dt.date | None:
     return day if day >= ref else when(ref.year + 1)
 
 
+_UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+          "seventh": 7, "eighth": 8, "ninth": 9}
+_TEENS = {"tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+          "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+          "nineteenth": 19, "twentieth": 20, "thirtieth": 30}
+_ORDINAL_WORD = re.compile(r"\b(?:(?:twenty|thirty)[- ])?(?:" + "|".join(_UNITS) + r")\b|\b(?:"
+                           + "|".join(_TEENS) + r")\b")
+
+
+def _ordinal_number(word: str) -> int:
+    """"twenty-third" -> 23: spoken day numbers, so "the eleventh of May" resolves like 11 May."""
+    tens = 20 if word.startswith("twenty") else 30 if word.startswith("thirty") else 0
+    last = re.split(r"[- ]", word)[-1]
+    return tens + _UNITS.get(last, 0) if last in _UNITS else _TEENS[last]
+
+
 def _resolve_own(phrase: str, ref: dt.date) -> dt.date | None:
     p = phrase.lower().strip().replace("’", "'")
     p = re.sub(r"^(?:by|before|until|on|in|at|the)\s+", "", p)
@@ -160,6 +176,7 @@ def _resolve_own(phrase: str, ref: dt.date) -> dt.date | None:
         if not m[3] and found < ref - dt.timedelta(days=180):
             found = dt.date(year + 1, month, day)
         return found
+    p = _ORDINAL_WORD.sub(lambda w: str(_ordinal_number(w[0])) + "th", p)
     if m := re.search(r"(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\.?(?:,? (20\d{2}))?", p):
         month = _MONTHS.get(m[2])
         if month:

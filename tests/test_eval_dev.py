@@ -31,16 +31,16 @@ def dev_report():
 @pytest.mark.skipif(not HAS_DEV, reason="dev corpus not present")
 def test_dev_split_meets_measured_floors(dev_report) -> None:
     micro = dev_report.system.micro
-    # floors measured at rules 0.6.10 on 222 documents (the 126 newest were written unseen and
+    # floors measured at rules 0.6.11 on 240 documents (the 144 newest were written unseen and
     # are harder than the first 96, which is why these sit below the earlier 0.85)
-    assert dev_report.documents >= 220 and dev_report.gold_labels >= 3950
-    assert micro.f1 >= 0.76
-    assert micro.precision >= 0.75
-    assert micro.recall >= 0.76
+    assert dev_report.documents >= 238 and dev_report.gold_labels >= 4300
+    assert micro.f1 >= 0.79
+    assert micro.precision >= 0.78
+    assert micro.recall >= 0.80
     assert micro.polarity_accuracy >= 0.95
     assert dev_report.precision_gain >= 0.35
     for dim in DIMENSIONS:
-        assert dev_report.system.per_dimension[dim].f1 >= 0.65, dim
+        assert dev_report.system.per_dimension[dim].f1 >= 0.68, dim
     assert not dev_report.unlocated
 
 

@@ -679,12 +679,54 @@ TRAPS_065: list[tuple[str, str | None, str]] = [
 ]
 
 
+# 0.6.11 families: workflow said through its channel or medium, pain said as a worsening metric
+# or a miss rate, rivals said loosely, picks and signing limits, budgets sanctioned or still to
+# clear, pushback as idiom, steps that eat weeks, a day that "works", residency on any soil.
+FAMILIES_0611: list[tuple[str, str, str | None, str]] = [
+    ("need", "current_workflow", "for", "All our supplier queries land in one shared mailbox."),
+    ("need", "current_workflow", "for", "It's one giant workbook with a tab per warehouse."),
+    ("need", "current_workflow", "for", "Offer letters get printed, signed and scanned back."),
+    ("need", "current_workflow", "for", "Coordinators flip back and forth between three systems."),
+    ("need", "current_workflow", "for", "Payroll is me plus one contractor on Thursdays."),
+    ("need", ANY, "for", "We field about 9,000 enquiries a month on the phones."),
+    ("need", "pain", "for", "Our CSAT slid from 88 to 71 over the winter."),
+    ("need", "pain", "for", "Claims keep falling through the cracks between teams."),
+    ("need", "pain", "for", "Quote requests sit in the inbox for a fortnight."),
+    ("need", "pain", "for", "The month-end pack takes her three full days."),
+    ("need", "pain", "for", "We miss roughly one in four inbound calls at lunch."),
+    ("need", "pain", "for", "The old scheduler just can't cope with split shifts."),
+    ("competition", "alternative", "neutral", "Marrowline are sniffing around our ops team."),
+    ("competition", "alternative", "against", "Our COO has taken a shine to Tessaway."),
+    ("competition", "incumbent", "for", "Honestly nobody will miss the old Quantix install."),
+    ("competition", "incumbent", "against", "The depots stay on Hollerway for now."),
+    ("authority", "decision_maker", "for", "At the end of the day Ines picks the platform."),
+    ("authority", "economic_buyer", "for", "Final approval will sit with our managing director."),
+    ("authority", "approval_chain", "for", "This needs the trustees to sign off before we commit."),
+    ("budget", "status", "for", "Fourteen lakhs has been sanctioned by the board."),
+    ("budget", "status", "for", "The number still has to clear finance next week."),
+    ("budget", "pushback", "against", "Those per-user fees made my eyes water, frankly."),
+    ("timeline", "procurement", "for", "Vendor onboarding usually eats three to four weeks."),
+    ("timeline", "compelling_event", "for", "Our current licence rolls over on the 1st of March."),
+    ("next_step", "meeting", "for", "Wednesday the ninth works, any time after lunch."),
+    ("security", "requirement", "for", "Candidate data has to stay on Canadian soil."),
+]
+
+TRAPS_0611: list[tuple[str, str | None, str]] = [
+    ("need", None, "Sorry, the heating's out again and I'm frozen."),
+    ("need", None, "Honestly that's not our problem, the landlord sorts it."),
+    ("competition", None, "We tried Quantix for a bit back in 2023."),
+    ("competition", None, "Our vendor questionnaire has to be filled in first."),
+    ("next_step", None, "I'll bring Maria from payroll along."),
+    ("next_step", None, "Group IT will send over their usual questionnaire."),
+]
+
+
 def _cases_found() -> list[tuple[str, str, str | None, str]]:
-    return [*POSITIVE, *FAMILIES_060, *FAMILIES_065]
+    return [*POSITIVE, *FAMILIES_060, *FAMILIES_065, *FAMILIES_0611]
 
 
 def _cases_trap() -> list[tuple[str, str | None, str]]:
-    return [*TRAPS, *TRAPS_060, *TRAPS_065]
+    return [*TRAPS, *TRAPS_060, *TRAPS_065, *TRAPS_0611]
 
 
 @pytest.mark.parametrize(("dimension", "kind", "polarity", "line"), _cases_found(),
