@@ -72,7 +72,7 @@ def corpus(n: int) -> list[str]:
     return out[:n]
 
 
-def throughput(quantize: bool, texts: list[str], batch_size: int = 64) -> dict[str, float]:
+def throughput(quantize: bool, texts: list[str], batch_size: int = 32) -> dict[str, float]:
     from extractors import models
 
     emb = models.get_embedder(quantize=quantize)

@@ -411,9 +411,9 @@ class Embedder:
         )
         return enc["input_ids"], enc["attention_mask"]
 
-    def _forward(self, texts: list[str]) -> np.ndarray:
+    def _pool(self, input_ids: Any, attention_mask: Any) -> np.ndarray:
+        """Mean-pooled, L2-normalised vectors of one padded batch."""
         torch = self._torch
-        input_ids, attention_mask = self._encode(texts)
         with torch.inference_mode():
             if self.backend == "native":
                 tokens = self._model(input_ids, attention_mask)
@@ -426,22 +426,49 @@ class Embedder:
             pooled = torch.nn.functional.normalize(summed / counts, p=2, dim=1)
         return pooled.float().numpy()
 
-    def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """Embed texts in length-sorted batches; halves the batch size on out-of-memory."""
+    def _forward(self, texts: list[str]) -> np.ndarray:
+        return self._pool(*self._encode(texts))
+
+    def _batches(self, items: list[str]) -> tuple[list[int], Any]:
+        """The order to embed `items` in, and a function embedding one batch of indices.
+
+        Why: batches are padded to their longest text, so texts of like length go together.
+        The native tokenizer counts tokens for all texts at once (fast, in Rust) and each batch
+        is cut from those encodings, trimmed to its longest text: about a fifth less padding
+        than sorting by characters, and nothing is tokenised twice."""
+        if getattr(self, "backend", None) != "native":
+            order = sorted(range(len(items)), key=lambda i: len(items[i]))
+            return order, lambda idx: self._forward([items[i] for i in idx])
+        torch = self._torch
+        encs = self._tokenizer.encode_batch(items)
+        lengths = [sum(e.attention_mask) for e in encs]
+        order = sorted(range(len(items)), key=lambda i: lengths[i])
+
+        def embed_batch(idx: list[int]) -> np.ndarray:
+            width = max(1, max(lengths[i] for i in idx))
+            ids = torch.tensor([encs[i].ids[:width] for i in idx], dtype=torch.long)
+            mask = torch.tensor([encs[i].attention_mask[:width] for i in idx], dtype=torch.long)
+            return self._pool(ids, mask)
+
+        return order, embed_batch
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Embed texts in length-sorted batches; halves the batch size on out-of-memory.
+        (32 measured fastest on 2 cores: 64 and 128 lose to cache misses, 16 to overhead.)"""
         if isinstance(texts, str):
             raise TypeError("embed() takes a list of texts, not one string")
         items = [t if t.strip() else " " for t in texts]
         out = np.zeros((len(items), self.dim), dtype=np.float32)
         if not items:
             return out
-        order = sorted(range(len(items)), key=lambda i: len(items[i]))
         size = max(1, int(batch_size))
         pos = 0
         with self._lock:
+            order, embed_batch = self._batches(items)
             while pos < len(order):
                 idx = order[pos : pos + size]
                 try:
-                    vecs = self._forward([items[i] for i in idx])
+                    vecs = embed_batch(idx)
                 except (MemoryError, RuntimeError) as exc:
                     if not _is_oom(exc) or size == 1:
                         raise

@@ -195,7 +195,7 @@ def train_sentiment_head(
 
 
 def classify_sentiment(
-    texts: Sequence[str], head: Head | None = None, batch_size: int = 64
+    texts: Sequence[str], head: Head | None = None, batch_size: int = 32
 ) -> list[Sentiment]:
     """Sentiment of each text. Raises ModelUnavailable / HeadError; callers fall back."""
     if not texts:
