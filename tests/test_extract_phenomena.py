@@ -709,6 +709,21 @@ FAMILIES_0611: list[tuple[str, str, str | None, str]] = [
     ("timeline", "compelling_event", "for", "Our current licence rolls over on the 1st of March."),
     ("next_step", "meeting", "for", "Wednesday the ninth works, any time after lunch."),
     ("security", "requirement", "for", "Candidate data has to stay on Canadian soil."),
+    # 0.6.12
+    ("competition", "alternative", "neutral", "We saw Plumbline last week, slick demo."),
+    ("competition", "alternative", "neutral", "Finance wants a second quote from Ostervale."),
+    ("competition", "alternative", "neutral", "Corvina has quoted us much lower, to be fair."),
+    ("authority", "decision_maker", "for", "In a tie our chair has the casting vote."),
+    ("authority", "economic_buyer", "for", "Rhea is the one who signs the order form."),
+    ("authority", "economic_buyer", "for", "Final signature is with our managing partner."),
+    ("authority", "approval_chain", "for", "Nothing moves until the COO has given it the nod."),
+    ("budget", "status", "against", "For this fiscal year the pot is completely empty."),
+    ("budget", "pushback", "against", "Honestly the onboarding fee is the sticking point."),
+    ("timeline", "procurement", "for", "The committee next sits on the 9th of June."),
+    ("timeline", "compelling_event", "for", "Our ISO recert is the week of 14 September."),
+    ("need", "pain", "for", "Freight costs overshot budget by nearly a fifth."),
+    ("need", "pain", "for", "We're sitting on about nine hundred unpaid invoices."),
+    ("need", "current_workflow", "for", "Engineers log faults on paper slips at the line."),
 ]
 
 TRAPS_0611: list[tuple[str, str | None, str]] = [
@@ -718,6 +733,9 @@ TRAPS_0611: list[tuple[str, str | None, str]] = [
     ("competition", None, "Our vendor questionnaire has to be filled in first."),
     ("next_step", None, "I'll bring Maria from payroll along."),
     ("next_step", None, "Group IT will send over their usual questionnaire."),
+    ("competition", None, "Our scans can't leave Australia, the regulator is clear."),
+    ("competition", None, "We had a go with Quantix about five years back."),
+    ("timeline", None, "Everything has to sit on servers in the UK."),
 ]
 
 
