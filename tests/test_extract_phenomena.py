@@ -724,6 +724,15 @@ FAMILIES_0611: list[tuple[str, str, str | None, str]] = [
     ("need", "pain", "for", "Freight costs overshot budget by nearly a fifth."),
     ("need", "pain", "for", "We're sitting on about nine hundred unpaid invoices."),
     ("need", "current_workflow", "for", "Engineers log faults on paper slips at the line."),
+    # 0.6.13
+    ("competition", "incumbent", "neutral", "Tillory, our current booking tool, renews in May."),
+    ("competition", "incumbent", "for", "Honestly the finance team are well and truly over it."),
+    ("competition", "incumbent", "for", "Their reporting module is rubbish, to be blunt."),
+    ("competition", "alternative", "neutral", "Our COO keeps banging on about Rostervale."),
+    ("competition", "alternative", "against", "Our CFO prefers Ledgerbrook, if I'm honest."),
+    ("need", "pain", "for", "Cart abandonment is sitting at about seventy percent."),
+    ("need", "pain", "for", "We're leaving thirty grand a month on the table."),
+    ("need", "current_workflow", "for", "Dispatch forwards the jobs to drivers by text."),
 ]
 
 TRAPS_0611: list[tuple[str, str | None, str]] = [
@@ -736,6 +745,8 @@ TRAPS_0611: list[tuple[str, str | None, str]] = [
     ("competition", None, "Our scans can't leave Australia, the regulator is clear."),
     ("competition", None, "We had a go with Quantix about five years back."),
     ("timeline", None, "Everything has to sit on servers in the UK."),
+    ("competition", None, "We're leaving a lot of money on the table there."),
+    ("competition", None, "We looked at Quantix the year before last."),
 ]
 
 
