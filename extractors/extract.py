@@ -281,7 +281,7 @@ def extract(document: Document, *, nlp: Language | None = None) -> list[Signal]:
     def read(index: int, doc_tools: tuple[str, ...] = ()) -> list[tuple[Signal, int]]:
         utt = units[index]
         doc = pipeline.make_doc(texts[index])
-        doc._.qualify_meta = {"known_names": known, "speaker": utt.speaker,
+        doc._.qualify_meta = {"text": texts[index], "known_names": known, "speaker": utt.speaker,
                               "role": utt.role, "kind": document.kind, "batch": batch,
                               "batch_index": index, "currency": currency,
                               "doc_tools": doc_tools}

@@ -251,9 +251,10 @@ class QualifySegment:
     """Computes doc._.qualify_sents and doc._.qualify_clauses as char spans."""
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        doc._.qualify_meta = {**(doc._.qualify_meta or {}), "text": text,
-                              "lower": lower_same_length(text)}
+        meta = doc._.qualify_meta or {}
+        # the caller's text when it gave one (doc.text re-joins every token: slow per utterance)
+        text = meta.get("text") or doc.text
+        doc._.qualify_meta = {**meta, "text": text, "lower": lower_same_length(text)}
         if doc.has_annotation("SENT_START"):
             breaks = [s.start_char for s in doc.sents]
         else:
