@@ -16,12 +16,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from assistant import store as store_mod
+from assistant.errors import ServiceError  # noqa: E402 - re-exported: callers import it here
 from assistant.ingest import IngestError, parse_bytes, parse_file
+from assistant.paths import FIXTURES_DIR  # noqa: E402
 from assistant.settings import Settings
 from assistant.store import LeadRow, Store, StoredSignal
 from extractors.schema import Document, Signal
 
-FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 LEAD_CSV_COLUMNS = ("id", "name")
 LEAD_CSV_OPTIONAL = (
     "company",
@@ -39,10 +40,6 @@ SEGMENT_ALIASES = {
     "midmarket": "mid_market",
     "smb": "smb",
 }
-
-
-class ServiceError(ValueError):
-    """A user-facing problem (unknown lead, bad CSV): one line that says what to do."""
 
 
 class IngestResult(BaseModel):

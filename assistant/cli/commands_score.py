@@ -12,7 +12,7 @@ from rich.table import Table
 
 from assistant.cli import state
 from assistant.cli.output import console, fail, note, print_json
-from assistant.service import FIXTURES_DIR
+from assistant.paths import FIXTURES_DIR
 
 model_app = typer.Typer(help="Show and validate scoring models.", no_args_is_help=True)
 OUTCOMES_DIR = FIXTURES_DIR / "outcomes"

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.service import ServiceError
+from assistant.errors import ServiceError
 
 INGESTIBLE_SUFFIXES = {".txt", ".vtt", ".srt", ".eml", ".json", ".md", ".email", ".notes", ".chat"}
 

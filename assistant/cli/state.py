@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from assistant.service import Service
 from assistant.settings import Settings
+
+if TYPE_CHECKING:  # the service (store, parsers) loads on first use, not for --help
+    from assistant.service import Service
 
 
 @dataclass
@@ -35,6 +38,8 @@ def settings() -> Settings:
 def service() -> Service:
     """The service for this invocation, created on first use."""
     if _current.service is None:
+        from assistant.service import Service
+
         _current.service = Service(settings())
     return _current.service
 

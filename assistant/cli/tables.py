@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from assistant.service import LeadSummary
+if TYPE_CHECKING:
+    from assistant.service import LeadSummary
+
 
 SPARK = "▁▂▃▄▅▆▇█"
 
