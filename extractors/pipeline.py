@@ -132,20 +132,22 @@ class MatchBatch:
         # the ASCII stand-ins RE2 scans (None: every rule runs on re)
         self.views = fastscan.Views(self.text, self.lower) if fastscan.enabled() else None
         self._cache: dict[str, dict[int, list[tuple[int, int]]]] = {}
-        self._by_utterance: dict[int, dict[str, list[tuple[int, int]]]] | None = None
+        self._by_utterance: dict[str, dict[int, dict[str, list[tuple[int, int]]]]] = {}
 
     def hits(
-        self, finders: list[tuple[str, Any]], index: int, length: int
+        self, group: str, finders: list[tuple[str, Any]], index: int, length: int
     ) -> dict[str, list[tuple[int, int]]]:
-        """key -> spans in utterance `index`, for the rules that match there at all: the
-        trigger loop then visits a handful of rules per utterance instead of all of them."""
-        if self._by_utterance is None:
-            by: dict[int, dict[str, list[tuple[int, int]]]] = {}
+        """key -> spans in utterance `index`, for the rules of `group` (triggers, entities)
+        that match there at all: a component then visits a handful of rules per utterance
+        instead of all of them."""
+        by = self._by_utterance.get(group)
+        if by is None:
+            by = {}
             for key, finder in finders:
                 for idx, found in self._scan(key, finder).items():
                     by.setdefault(idx, {})[key] = found
-            self._by_utterance = by
-        got = self._by_utterance.get(index, {})
+            self._by_utterance[group] = by
+        got = by.get(index, {})
         if self.lengths and length != self.lengths[index]:
             got = {k: [(a, b) for a, b in v if b <= length] for k, v in got.items()}
         return got
@@ -278,6 +280,7 @@ class QualifyEntities:
 
     def __init__(self, rules: RuleSet, use_ner: bool = False) -> None:
         self.rules = rules.entities
+        self._finders = [("e:" + r.id, r.finditer) for r in self.rules]
         self.tools = load_tools()
         self.use_ner = use_ner
 
@@ -288,9 +291,19 @@ class QualifyEntities:
         doc.spans[ENTITIES] = []
         doc._.qualify_data = {ENTITIES: [], TRIGGERS: []}
         taken: dict[str, list[tuple[int, int]]] = {}
+        batch = meta.get("batch")
+        hits = None
+        if batch is not None and batch.lower is not None and lowered is not None:
+            hits = batch.hits(ENTITIES, self._finders, meta["batch_index"], len(text))
         for rule in self.rules:
+            if hits is not None:
+                found = hits.get("e:" + rule.id)
+                if not found:
+                    continue
+            else:
+                found = _matches(meta, "e:" + rule.id, rule.finditer, text, lowered)
             spans = taken.setdefault(rule.label, [])
-            for a, b in _matches(meta, "e:" + rule.id, rule.finditer, text, lowered):
+            for a, b in found:
                 while b > a and text[b - 1] in " ,.":
                     b -= 1
                 if b <= a or any(a < y and x < b for x, y in spans):
@@ -500,7 +513,7 @@ class QualifyTriggers:
         batch = meta.get("batch")
         hits = None
         if batch is not None and batch.lower is not None and lowered is not None:
-            hits = batch.hits(self._finders, meta["batch_index"], len(text))
+            hits = batch.hits(TRIGGERS, self._finders, meta["batch_index"], len(text))
         for rule in self.rules:
             if rule.entity:
                 matches = [(e["start"], e["end"], e)
