@@ -100,6 +100,23 @@ def _ordinal_number(word: str) -> int:
     return tens + _UNITS.get(last, 0) if last in _UNITS else _TEENS[last]
 
 
+def _weekday_and_day(p: str, ref: dt.date) -> dt.date | None:
+    """"thursday the 23rd" / "wed 20th": the next date with that day of the month, preferring
+    one that falls on the weekday said (within three months), else the first such date."""
+    p = _ORDINAL_WORD.sub(lambda w: str(_ordinal_number(w[0])) + "th", p)
+    wd = re.search(r"\b(" + "|".join(_WEEKDAYS) + r")\b", p)
+    num = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?! ?(?:am|pm|:))", p)
+    if not wd or not num or any(re.search(rf"\b{m}\b", p) for m in _MONTHS):
+        return None
+    want, found = int(num[1]), []
+    for ahead in range(1, 95):
+        day = ref + dt.timedelta(days=ahead)
+        if day.day == want:
+            found.append(day)
+    same = [d for d in found if d.weekday() == _WEEKDAYS[wd[1]]]
+    return (same or found or [None])[0]
+
+
 def _resolve_own(phrase: str, ref: dt.date) -> dt.date | None:
     p = phrase.lower().strip().replace("’", "'")
     p = re.sub(r"^(?:by|before|until|on|in|at|the)\s+", "", p)
@@ -197,6 +214,8 @@ def _resolve_own(phrase: str, ref: dt.date) -> dt.date | None:
         if re.search(r"\bmid\b|middle", p):
             return dt.date(year, month, 15)
         return _month_end(year, month)
+    if (day := _weekday_and_day(p, ref)) is not None:
+        return day
     if m := re.search(r"\b(" + "|".join(_WEEKDAYS) + r")\b", p):
         wd = _WEEKDAYS[m[1]]
         delta = (wd - ref.weekday()) % 7 or 7

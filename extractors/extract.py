@@ -28,7 +28,7 @@ from extractors.reconcile import keep_later_mention, reconcile, vendors_named
 from extractors.schema import Document, Evidence, Signal, Utterance
 
 EXTRACTOR_NAME = "rules"
-EXTRACTOR_VERSION = "0.6.13"
+EXTRACTOR_VERSION = "0.6.14"
 DROP = frozenset({"hypothetical", "past", "other_party", "question"})
 # dimensions where two types in one clause are usually one fact told two ways
 _COLLAPSE = frozenset({"authority", "timeline", "need", "competition", "next_step"})

@@ -52,6 +52,13 @@ DATES = [
     ("EOQ2", "2026-06-30"),
     ("within two weeks", "2026-03-28"),
     ("January", "2027-01-31"),
+    # spoken day numbers, and a weekday with a day of the month
+    ("the eleventh of May", "2026-05-11"),
+    ("the first of July", "2026-07-01"),
+    ("thirty-first of August", "2026-08-31"),
+    ("Thursday the 26th", "2026-03-26"),
+    ("wed the twenty-second", "2026-04-22"),
+    ("Thursday the 22nd", "2026-03-22"),  # no Thursday 22nd within 3 months: the next 22nd
 ]
 
 

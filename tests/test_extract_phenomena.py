@@ -733,6 +733,15 @@ FAMILIES_0611: list[tuple[str, str, str | None, str]] = [
     ("need", "pain", "for", "Cart abandonment is sitting at about seventy percent."),
     ("need", "pain", "for", "We're leaving thirty grand a month on the table."),
     ("need", "current_workflow", "for", "Dispatch forwards the jobs to drivers by text."),
+    # 0.6.14
+    ("next_step", "meeting", "for", "Tuesday the 16th, half ten, at your office?"),
+    ("next_step", "commitment", "for", "I'll dig out last year's overtime report for you."),
+    ("timeline", "compelling_event", "for", "Our external audit is in September."),
+    ("authority", "approval_chain", "for", "Anything over forty thousand lands on her desk."),
+    ("budget", "status", "for", "The trustees ok'd it at Tuesday's meeting."),
+    ("budget", "status", "for", "The money is pencilled into the 2027 budget."),
+    ("need", "pain", "for", "Roughly four grand of stock goes in the bin weekly."),
+    ("need", "current_workflow", "for", "Each of our clinics keeps its own waiting list."),
 ]
 
 TRAPS_0611: list[tuple[str, str | None, str]] = [
@@ -747,6 +756,8 @@ TRAPS_0611: list[tuple[str, str | None, str]] = [
     ("timeline", None, "Everything has to sit on servers in the UK."),
     ("competition", None, "We're leaving a lot of money on the table there."),
     ("competition", None, "We looked at Quantix the year before last."),
+    ("budget", None, "Ostrava came in cheaper, to be fair to them."),
+    ("timeline", None, "We are in the middle of a reorg and nobody has time."),
 ]
 
 
