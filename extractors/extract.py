@@ -28,8 +28,10 @@ from extractors.reconcile import keep_later_mention, reconcile, vendors_named
 from extractors.schema import Document, Evidence, Signal, Utterance
 
 EXTRACTOR_NAME = "rules"
-EXTRACTOR_VERSION = "0.6.14"
+EXTRACTOR_VERSION = "0.6.15"
 DROP = frozenset({"hypothetical", "past", "other_party", "question"})
+# a question about a meeting that already happened ("did the call on Tuesday go ahead?")
+_LOOKING_BACK = re.compile(r"\W*(?:did|was|were|how was|how did|had|has|have|why)\b", re.I)
 # dimensions where two types in one clause are usually one fact told two ways
 _COLLAPSE = frozenset({"authority", "timeline", "need", "competition", "next_step"})
 _MAX_UTTERANCE = 200_000
@@ -152,6 +154,9 @@ def _signals_for(doc: Doc, utt: Utterance, document: Document) -> list[tuple[Sig
         if data["dimension"] == "next_step" and "past" in mods and _FUTURE.search(
                 doc._.qualify_meta["text"][data["start"] : data["t_end"]]):
             mods.remove("past")  # "I'll send over last quarter's report" is a commitment
+        if data["dimension"] == "next_step" and data["type"] == "meeting" and "question" in mods \
+                and not _LOOKING_BACK.match(doc._.qualify_meta["text"], data["start"]):
+            mods.remove("question")  # the buyer asking "thu 2pm ET?" is proposing the meeting
         negations = [r for r in data["reasons"] if r.startswith("cue:neg.")]
         if data["dimension"] == "need" and negations and all(
                 r == "cue:neg.nobody" for r in negations) and "negation" in mods:

@@ -742,6 +742,16 @@ FAMILIES_0611: list[tuple[str, str, str | None, str]] = [
     ("budget", "status", "for", "The money is pencilled into the 2027 budget."),
     ("need", "pain", "for", "Roughly four grand of stock goes in the bin weekly."),
     ("need", "current_workflow", "for", "Each of our clinics keeps its own waiting list."),
+    # 0.6.15
+    ("next_step", "meeting", "for", "How about fri 3pm GMT?"),
+    ("authority", "approval_chain", "for", "Any contract above ten lakh also needs our MD."),
+    ("authority", ANY, "for", "I can sign it off myself up to twenty grand."),
+    ("authority", "economic_buyer", "for", "Signer = Odile Marchand, our CFO."),
+    ("budget", "status", "against", "Honestly Q3 is frozen for any new software."),
+    ("budget", "pushback", "against", "That's a bit rich for a team of six."),
+    ("competition", "alternative", "neutral", "We're also in discussions with Pallaton."),
+    ("security", "requirement", "for", "Hosting must be in the EU for us."),
+    ("need", "pain", "for", "We keep sending the wrong orders out to stores."),
 ]
 
 TRAPS_0611: list[tuple[str, str | None, str]] = [
@@ -758,6 +768,8 @@ TRAPS_0611: list[tuple[str, str | None, str]] = [
     ("competition", None, "We looked at Quantix the year before last."),
     ("budget", None, "Ostrava came in cheaper, to be fair to them."),
     ("timeline", None, "We are in the middle of a reorg and nobody has time."),
+    ("next_step", None, "Did the call on Tuesday go ahead in the end?"),
+    ("budget", None, "Any PO above five lakh also needs our CFO to countersign."),
 ]
 
 
