@@ -16,9 +16,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from assistant import store as store_mod
-from assistant.errors import ServiceError  # noqa: E402 - re-exported: callers import it here
+from assistant.errors import ServiceError  # re-exported: callers import it from here
 from assistant.ingest import IngestError, parse_bytes, parse_file
-from assistant.paths import FIXTURES_DIR  # noqa: E402
+from assistant.paths import FIXTURES_DIR
 from assistant.settings import Settings
 from assistant.store import LeadRow, Store, StoredSignal
 from extractors.schema import Document, Signal

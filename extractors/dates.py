@@ -93,6 +93,11 @@ _ORDINAL_WORD = re.compile(r"\b(?:(?:twenty|thirty)[- ])?(?:" + "|".join(_UNITS)
                            + "|".join(_TEENS) + r")\b")
 
 
+def _spoken_days(phrase: str) -> str:
+    """Day numbers said as words written as digits: "the eleventh of may" -> "the 11th of may"."""
+    return _ORDINAL_WORD.sub(lambda w: f"{_ordinal_number(w[0])}th", phrase)
+
+
 def _ordinal_number(word: str) -> int:
     """"twenty-third" -> 23: spoken day numbers, so "the eleventh of May" resolves like 11 May."""
     tens = 20 if word.startswith("twenty") else 30 if word.startswith("thirty") else 0
@@ -103,7 +108,7 @@ def _ordinal_number(word: str) -> int:
 def _weekday_and_day(p: str, ref: dt.date) -> dt.date | None:
     """"thursday the 23rd" / "wed 20th": the next date with that day of the month, preferring
     one that falls on the weekday said (within three months), else the first such date."""
-    p = _ORDINAL_WORD.sub(lambda w: str(_ordinal_number(w[0])) + "th", p)
+    p = _spoken_days(p)
     wd = re.search(r"\b(" + "|".join(_WEEKDAYS) + r")\b", p)
     num = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?! ?(?:am|pm|:))", p)
     if not wd or not num or any(re.search(rf"\b{m}\b", p) for m in _MONTHS):
@@ -193,7 +198,7 @@ def _resolve_own(phrase: str, ref: dt.date) -> dt.date | None:
         if not m[3] and found < ref - dt.timedelta(days=180):
             found = dt.date(year + 1, month, day)
         return found
-    p = _ORDINAL_WORD.sub(lambda w: str(_ordinal_number(w[0])) + "th", p)
+    p = _spoken_days(p)
     if m := re.search(r"(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\.?(?:,? (20\d{2}))?", p):
         month = _MONTHS.get(m[2])
         if month:

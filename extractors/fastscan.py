@@ -60,14 +60,14 @@ def _stand_in(match: re.Match[str]) -> str:
     return _OTHER_STANDIN
 
 
-def ascii_view(lowered: str) -> bytes | None:
-    """The lowered text as ASCII bytes with the same length and character classes, or None
-    when it holds a non-ASCII digit (re's \\d matches it; no stand-in is both \\d and \\w-only)."""
-    if not lowered.isascii() or _REWRITE.search(lowered):
-        if any(ch.isdecimal() for ch in _REWRITE.findall(lowered)):
+def ascii_view(text: str) -> bytes | None:
+    """`text` as ASCII bytes with the same length and character classes, or None when it
+    holds a non-ASCII digit (re's \\d matches it; no stand-in is both \\d and \\w-only)."""
+    if not text.isascii() or _REWRITE.search(text):
+        if any(ch.isdecimal() for ch in _REWRITE.findall(text)):
             return None
-        lowered = _REWRITE.sub(_stand_in, lowered)
-    return lowered.encode("ascii")
+        text = _REWRITE.sub(_stand_in, text)
+    return text.encode("ascii")
 
 
 def enabled() -> bool:

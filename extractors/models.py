@@ -436,7 +436,7 @@ class Embedder:
         The native tokenizer counts tokens for all texts at once (fast, in Rust) and each batch
         is cut from those encodings, trimmed to its longest text: about a fifth less padding
         than sorting by characters, and nothing is tokenised twice."""
-        if getattr(self, "backend", None) != "native":
+        if self.backend != "native":
             order = sorted(range(len(items)), key=lambda i: len(items[i]))
             return order, lambda idx: self._forward([items[i] for i in idx])
         torch = self._torch

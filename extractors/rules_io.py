@@ -89,11 +89,12 @@ class _Rule(BaseModel):
         scanned on RE2 where that gives the same spans (see fastscan)."""
         fast = _lowered(self.pattern) if not self.case_sensitive and lowered else None
         if views is not None:
-            source = _lowered_source(self.pattern) if fast is not None else None
-            found = (fastscan.scan(source, fast, lowered, views.lower)
-                     if source is not None and fast is not None and lowered is not None else
-                     fastscan.scan(self.pattern, self.regex, text, views.text)
-                     if self.case_sensitive else None)
+            found = None
+            source = lowered_source(self.pattern) if fast is not None else None
+            if fast is not None and source is not None and lowered is not None:
+                found = fastscan.scan(source, fast, lowered, views.lower)
+            elif self.case_sensitive:
+                found = fastscan.scan(self.pattern, self.regex, text, views.text)
             if found is not None:
                 return found
         if fast is not None and lowered is not None:
@@ -146,7 +147,7 @@ def _compiled(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=4096)
-def _lowered_source(pattern: str) -> str | None:
+def lowered_source(pattern: str) -> str | None:
     """The pattern's source rewritten for lowercased text, or None when that is not safe."""
     if "(?-i" in pattern or "(?P" in pattern:
         return None
@@ -166,7 +167,7 @@ def _lowered_source(pattern: str) -> str | None:
 @lru_cache(maxsize=4096)
 def _lowered(pattern: str) -> re.Pattern[str] | None:
     """The pattern compiled for lowercased text, or None when that is not safe."""
-    lowered = _lowered_source(pattern)
+    lowered = lowered_source(pattern)
     if lowered is None:
         return None
     compiled = re.compile(lowered)

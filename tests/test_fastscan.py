@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractors import fastscan
-from extractors.pipeline import SEPARATOR
-from extractors.rules_io import _lowered_source, default_rules, lower_same_length
+from extractors.pipeline import SEPARATOR, MatchBatch
+from extractors.rules_io import default_rules, lower_same_length, lowered_source
 
 pytestmark = pytest.mark.skipif(not fastscan.enabled(), reason="google-re2 is not installed")
 
@@ -27,7 +27,7 @@ WORDS = [
     "we", "budget", "is", "approved", "£40k", "€60.000", "next", "quarter", "Zoë", "Müller",
     "CFO", "signs", "off", "don’t", "can’t", "SOC\u00a02", "SSO", "Okta", "call", "Tuesday",
     "works", "—", "–", "“quoted”", "emoji😀", "naïve", "façade", "Ångström", "data",
-    "must", "stay", "in", "Köln", "\u2009", "\u3000", "\x0b", "\x1c", "ß", "İstanbul",
+    "must", "stay", "in", "Köln", "\u2009", "\u3000", "\x0b", "\x1c", "ß", "Ørsted",
     "let’s", "book", "a", "demo", "spreadsheets", "are", "killing", "us", "pen", "test", "by",
     "March", "31st", ",", ".", "?", "!", ";", "\n", "$", "5", "k", "grand", "per", "month",
     "\x02", "\x0e", "\x01", "…", "•", "₹", "¥", "‘", "’", "50’000", "£2.5m", "€", "–", "—",
@@ -41,8 +41,7 @@ def _spans(rule, text: str, views: fastscan.Views | None) -> list[tuple[int, int
 
 def _assert_same(text: str) -> None:
     lowered = lower_same_length(text)
-    if lowered is None:  # the batch scan is not used on such text either
-        return
+    assert lowered is not None  # every word above lowercases to the same length
     views = fastscan.Views(text, lowered)
     for rule in ALL_RULES:
         assert _spans(rule, text, views) == _spans(rule, text, None), rule.id
@@ -79,7 +78,7 @@ def test_configuration_turns_re2_off(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_most_rules_run_on_re2() -> None:
     """The speed figure in the README depends on it: if rule edits made most patterns
     RE2-incompatible, the benchmark would quietly fall back to re."""
-    sources = [_lowered_source(rule.pattern) for rule in ALL_RULES if not rule.case_sensitive]
+    sources = [lowered_source(rule.pattern) for rule in ALL_RULES if not rule.case_sensitive]
     on_re2 = [s for s in sources if s is not None and fastscan.compiled(s) is not None]
     assert len(on_re2) / len(ALL_RULES) >= 0.6
 
@@ -90,7 +89,7 @@ def test_a_whole_document_gives_the_same_spans_both_ways() -> None:
         "Dan: So, could we book a demo for Tuesday?",
         "Priya: Tuesday works. Data must stay in Köln; SSO via Okta is a must\u00a0for us.",
         "Priya: We’re on spreadsheets and they’re killing us 😩 — 6 hours a week.",
-        "Priya: naïve question: does the pen test cover İstanbul? ß",
+        "Priya: naïve question: does the pen test cover Ørsted? ß",
     ]
     _assert_same(SEPARATOR.join(lines))
 
@@ -110,3 +109,10 @@ def test_lookarounds_are_checked_by_re_where_re2_finds_a_candidate() -> None:
     found = fastscan.scan(pattern, rx, text, fastscan.ascii_view(text))
     assert found is not None
     assert [m.span() for m in found] == [m.span() for m in rx.finditer(text)] == [(45, 51)]
+
+
+def test_text_whose_lowercase_changes_length_never_reaches_re2() -> None:
+    """"İ" lowercases to two characters: offsets would shift, so such a document has no
+    lowered view and every case-insensitive rule runs on re."""
+    batch = MatchBatch(["Our office in İstanbul", "budget is approved"])
+    assert batch.lower is None and batch.views is not None and batch.views.lower is None

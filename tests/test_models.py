@@ -98,6 +98,7 @@ class _FakeEmbedder(models.Embedder):
         import threading
 
         self.dim = 2
+        self.backend = "fake"  # not "native": embed() batches through _forward
         self.limit = limit
         self.message = message
         self.batches: list[int] = []
