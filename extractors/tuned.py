@@ -317,7 +317,8 @@ def train(
     targets = torch.tensor([[1.0 if d in dims else 0.0 for d in labels] for _, dims in examples])
     n_batches = math.ceil(len(examples) / settings.batch_size)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=[settings.lr, settings.head_lr], total_steps=settings.epochs * n_batches, pct_start=0.1
+        optimizer, max_lr=[settings.lr, settings.head_lr],
+        total_steps=settings.epochs * n_batches, pct_start=0.1,
     )
     loss_fn = torch.nn.BCEWithLogitsLoss()
     for epoch in range(settings.epochs):
