@@ -1,6 +1,6 @@
 """Benchmark the rules pipeline: words per second, ms per document, peak memory.
 
-Run: .venv/bin/python benchmarks/bench_extract.py [--words 9000] [--repeat 5]
+Run: .venv/bin/python benchmarks/bench_extract.py [--words 9000] [--repeat 5] [--model]
 It builds a synthetic call transcript from varied prospect and rep turns (dense with signals
 and traps: a worst case), then also times the dev corpus (real documents) when present.
 """
@@ -79,6 +79,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--words", type=int, default=9000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--model", action="store_true",
+                        help="also time rules + the fine-tuned classifier on the dev corpus")
     args = parser.parse_args()
     t0 = time.perf_counter()
     get_pipeline()
@@ -117,6 +119,24 @@ def main() -> None:
         run = statistics.median(runs)
         print(f"dev corpus:           {len(docs)} documents, {words} words, "
               f"{run / len(docs) * 1000:.1f} ms per document, {words / run:,.0f} words/s")
+        if args.model:
+            hybrid_corpus(docs, words)
+
+
+def hybrid_corpus(docs: list[Document], words: int) -> None:
+    """Rules + the fine-tuned classifier (what `qualify extract` runs) over the same corpus."""
+    from extractors.hybrid import extract_hybrid
+
+    _, note = extract_hybrid(docs[0])  # loads the model once
+    if note:
+        print(f"rules + model:        unavailable ({note})")
+        return
+    t = time.perf_counter()
+    for d in docs:
+        extract_hybrid(d)
+    run = time.perf_counter() - t
+    print(f"rules + model:        {run / len(docs) * 1000:.1f} ms per document, "
+          f"{words / run:,.0f} words/s (2 cores)")
 
 
 if __name__ == "__main__":

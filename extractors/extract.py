@@ -28,7 +28,7 @@ from extractors.reconcile import keep_later_mention, reconcile, vendors_named
 from extractors.schema import Document, Evidence, Signal, Utterance
 
 EXTRACTOR_NAME = "rules"
-EXTRACTOR_VERSION = "0.6.15"
+EXTRACTOR_VERSION = "0.6.16"
 DROP = frozenset({"hypothetical", "past", "other_party", "question"})
 # a question about a meeting that already happened ("did the call on Tuesday go ahead?")
 _LOOKING_BACK = re.compile(r"\W*(?:did|was|were|how was|how did|had|has|have|why)\b", re.I)

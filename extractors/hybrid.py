@@ -89,9 +89,13 @@ def combine(
     rule_signals: list[Signal],
     candidates: list[tuple[int, int, str, float]],
     head_version: str,
+    gates: bool = True,
 ) -> list[Signal]:
     """Merge semantic candidates into rule signals: agreement raises confidence, confident
-    model-only sentences become signals of their own."""
+    model-only sentences become signals of their own.
+
+    gates: drop model-only sentences that are questions, hypothetical, past or another party's,
+    negated stakeholders/next steps, and next steps/timelines without their surface mark."""
     boosted = list(rule_signals)
     added: list[Signal] = []
     role_of = {u.index: u for u in document.utterances}
@@ -121,15 +125,15 @@ def combine(
         if utt is not None and utt.role == "rep":
             continue
         surface = SURFACE.get(dimension)
-        if surface is not None and not surface.search(text, start, end):
+        if gates and surface is not None and not surface.search(text, start, end):
             continue
         mods = _modifiers(text, start, end)
-        if DROP.intersection(mods):
+        if gates and DROP.intersection(mods):
             continue
         polarity = "neutral" if dimension == "competition" else "for"
         type_, value = DEFAULT_TYPE[dimension]
         if "negation" in mods:
-            if dimension not in AGAINST_TYPE and dimension != "security":
+            if gates and dimension not in AGAINST_TYPE and dimension != "security":
                 continue  # a negated stakeholder/next step sentence says too little
             polarity = "against"
             type_, value = AGAINST_TYPE.get(dimension, (type_, value))
@@ -215,7 +219,9 @@ def extract_hybrid(
                 if prob >= meta.add_threshold
             ]
             kept = veto(rule_signals, scores, meta.veto_threshold)
-            return combine(document, kept, candidates, f"tuned-{meta.version}"), None
+            # No gates: the classifier learned from the gold labels that questions,
+            # hypotheticals and past facts are not signals (out-of-fold F1 +0.4 without them).
+            return combine(document, kept, candidates, f"tuned-{meta.version}", gates=False), None
     try:
         from extractors.semantic import load_head, semantic_candidates
 

@@ -770,6 +770,8 @@ TRAPS_0611: list[tuple[str, str | None, str]] = [
     ("timeline", None, "We are in the middle of a reorg and nobody has time."),
     ("next_step", None, "Did the call on Tuesday go ahead in the end?"),
     ("budget", None, "Any PO above five lakh also needs our CFO to countersign."),
+    # 0.6.16
+    ("security", None, "Marguerite okayed it and the final sig is hers."),
 ]
 
 

@@ -81,19 +81,19 @@ def test_merge_refuses_adapters_made_for_another_model() -> None:
 
 def test_missing_corrupt_or_foreign_files_are_one_line_errors(tmp_path: Path) -> None:
     with pytest.raises(TunedError, match="python -m extractors.tuned train"):
-        tuned._read(tmp_path)
+        tuned.read_files(tmp_path)
     (tmp_path / tuned.META_FILE).write_text("{not json", encoding="utf-8")
     (tmp_path / tuned.WEIGHTS_FILE).write_bytes(b"\x00" * 64)
     with pytest.raises(TunedError, match="not a valid"):
-        tuned._read(tmp_path)
+        tuned.read_files(tmp_path)
     (tmp_path / tuned.META_FILE).write_text(_meta().model_dump_json(), encoding="utf-8")
     with pytest.raises(TunedError, match="unreadable"):
-        tuned._read(tmp_path)
+        tuned.read_files(tmp_path)
     (tmp_path / tuned.META_FILE).write_text(
         _meta(labels=["budget", "none"]).model_dump_json(), encoding="utf-8"
     )
     with pytest.raises(TunedError, match="labels"):
-        tuned._read(tmp_path)
+        tuned.read_files(tmp_path)
 
 
 def _call(line: str) -> Document:

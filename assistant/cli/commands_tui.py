@@ -79,7 +79,28 @@ def _heads() -> dict[str, dict[str, object]]:
         except heads.HeadError as exc:
             entry["error"] = str(exc).splitlines()[0]
         out[kind] = entry
+    out["tuned"] = _tuned(use_trained="source" in out.get("semantic", {})
+                          and out["semantic"]["source"] == "trained from reviews")
     return out
+
+
+def _tuned(use_trained: bool) -> dict[str, object]:
+    """The fine-tuned sentence classifier (extractors/tuned.py): files and metadata only."""
+    from extractors import heads, tuned
+
+    entry: dict[str, object] = {
+        "source": "shipped" if not use_trained else "shipped (unused: a head trained from "
+        "reviews is active)",
+        "path": str(heads.HEADS_DIR / tuned.WEIGHTS_FILE),
+    }
+    try:
+        _, meta = tuned.read_files(heads.HEADS_DIR)
+        entry |= {"version": meta.version, "trained_at": meta.trained_at, "rank": meta.rank,
+                  "add_threshold": meta.add_threshold, "veto_threshold": meta.veto_threshold,
+                  "metrics": meta.metrics}
+    except Exception as exc:  # noqa: BLE001 - status must never crash
+        entry["error"] = str(exc).splitlines()[0]
+    return entry
 
 
 def register(app: typer.Typer) -> None:
