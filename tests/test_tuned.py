@@ -167,3 +167,17 @@ def test_shipped_metadata_matches_the_weights_file() -> None:
     assert meta.labels == list(tuned.DIMENSIONS)
     assert (heads.HEADS_DIR / tuned.WEIGHTS_FILE).stat().st_size < 8_000_000
     assert 0 < meta.veto_threshold < meta.add_threshold < 1
+
+
+@pytest.mark.slow
+def test_rules_plus_model_beats_rules_on_the_test_split() -> None:
+    """The ablation `qualify eval --split test` reports (aggregate only; never tuned on)."""
+    _model_or_skip()
+    from assistant.evaluation import evaluate
+
+    report = evaluate("test", with_model=True)
+    assert report.hybrid is not None, report.hybrid_note
+    rules, both = report.system.micro, report.hybrid.micro
+    assert both.f1 >= rules.f1 + 0.06
+    assert both.precision >= 0.85
+    assert both.recall >= rules.recall + 0.07
