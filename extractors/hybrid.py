@@ -197,31 +197,39 @@ def extract_hybrid(
 
     The fine-tuned classifier (extractors/tuned.py, or the one in `tuned_dir`) is used when it
     loads: it vetoes rule findings it is sure are off-dimension and adds confident sentences.
-    Otherwise, or when `head_path` names a semantic head (e.g. retrained from reviews), the
-    linear head only adds sentences (`threshold`)."""
+    A linear head at `head_path` (retrained from reviews) adds its sentences on top; without
+    the tuned classifier, the linear head (that one or the shipped one) adds sentences alone."""
     from extractors import extract
 
     rule_signals = extract(document, nlp=nlp)
-    if head_path is None:
-        try:
-            from extractors.tuned import load_tuned, sentence_scores
+    try:
+        from extractors.tuned import load_tuned, sentence_scores
 
-            clf = load_tuned(tuned_dir)
-            scores = sentence_scores(document, clf)
-        except Exception:  # noqa: BLE001 - no tuned model: the linear head below decides
-            pass
-        else:
-            meta = clf.meta
-            candidates = [
-                (s, e, dim, prob)
-                for s, e, probs in scores
-                for dim, prob in probs.items()
-                if prob >= meta.add_threshold
-            ]
-            kept = veto(rule_signals, scores, meta.veto_threshold)
-            # No gates: the classifier learned from the gold labels that questions,
-            # hypotheticals and past facts are not signals (out-of-fold F1 +0.4 without them).
-            return combine(document, kept, candidates, f"tuned-{meta.version}", gates=False), None
+        clf = load_tuned(tuned_dir)
+        scores = sentence_scores(document, clf)
+    except Exception:  # noqa: BLE001 - no tuned model: the linear head alone decides
+        return _with_linear_head(document, rule_signals, head_path, threshold)
+    meta = clf.meta
+    candidates = [
+        (s, e, dim, prob)
+        for s, e, probs in scores
+        for dim, prob in probs.items()
+        if prob >= meta.add_threshold
+    ]
+    signals = veto(rule_signals, scores, meta.veto_threshold)
+    # No gates: the classifier learned from the gold labels that questions, hypotheticals and
+    # past facts are not signals (out-of-fold F1 +0.4 without them).
+    signals = combine(document, signals, candidates, f"tuned-{meta.version}", gates=False)
+    if head_path is not None:
+        reviewed, _ = _with_linear_head(document, signals, head_path, threshold)
+        return reviewed, None  # a broken review head leaves the tuned result as it is
+    return signals, None
+
+
+def _with_linear_head(
+    document: Document, signals: list[Signal], head_path: str | Path | None, threshold: float
+) -> tuple[list[Signal], str | None]:
+    """`signals` plus the sentences a linear semantic head adds, or the reason it could not."""
     try:
         from extractors.semantic import load_head, semantic_candidates
 
@@ -229,5 +237,5 @@ def extract_hybrid(
         candidates = semantic_candidates(document, threshold=threshold, head=head)
         version = head.meta.version
     except Exception as exc:  # noqa: BLE001 - any model problem: rules-only, said once
-        return rule_signals, f"rules only: {str(exc).splitlines()[0] if str(exc) else exc!r}"
-    return combine(document, rule_signals, candidates, version), None
+        return signals, f"rules only: {str(exc).splitlines()[0] if str(exc) else exc!r}"
+    return combine(document, signals, candidates, version), None

@@ -79,18 +79,17 @@ def _heads() -> dict[str, dict[str, object]]:
         except heads.HeadError as exc:
             entry["error"] = str(exc).splitlines()[0]
         out[kind] = entry
-    out["tuned"] = _tuned(use_trained="source" in out.get("semantic", {})
-                          and out["semantic"]["source"] == "trained from reviews")
+    out["tuned"] = _tuned()
     return out
 
 
-def _tuned(use_trained: bool) -> dict[str, object]:
-    """The fine-tuned sentence classifier (extractors/tuned.py): files and metadata only."""
+def _tuned() -> dict[str, object]:
+    """The fine-tuned sentence classifier (extractors/tuned.py): files and metadata only. A
+    head trained from reviews adds sentences on top of it, it does not replace it."""
     from extractors import heads, tuned
 
     entry: dict[str, object] = {
-        "source": "shipped" if not use_trained else "shipped (unused: a head trained from "
-        "reviews is active)",
+        "source": "shipped",
         "path": str(heads.HEADS_DIR / tuned.WEIGHTS_FILE),
     }
     try:
