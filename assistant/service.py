@@ -214,8 +214,16 @@ class Service:
             return extract(document, nlp=nlp)
         from extractors.hybrid import extract_hybrid
 
-        signals, self.model_note = extract_hybrid(document, nlp=nlp, head_path=self.head_path())
+        signals, self.model_note = extract_hybrid(
+            document, nlp=nlp, head_path=self.head_path(), tuned_dir=self.tuned_dir()
+        )
         return signals
+
+    def tuned_dir(self) -> Path | None:
+        """The tuned classifier `qualify train --tuned` wrote (in the data directory), else
+        None for the shipped one (or QUALIFY_TUNED_DIR)."""
+        trained = self.settings.heads_dir / "tuned"
+        return trained if (trained / "tuned.json").is_file() else None
 
     def head_path(self) -> Path | None:
         """The semantic head `qualify train` accepted (in the data directory), else None for

@@ -266,7 +266,7 @@ class TrainSettings(BaseModel):
     veto_threshold: float = 0.1
 
 
-def _sentence_examples(folders: Sequence[Path]) -> list[tuple[str, frozenset[str]]]:
+def sentence_examples(folders: Sequence[Path]) -> list[tuple[str, frozenset[str]]]:
     """(sentence, its gold dimensions) for every scored sentence of the labeled folders."""
     from extractors import semantic
 
@@ -429,6 +429,24 @@ def measure(
     return out
 
 
+def measure_probe(
+    train_part: Sequence[tuple[str, frozenset[str]]],
+    held: Sequence[tuple[str, frozenset[str]]],
+    settings: TrainSettings,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Train on `train_part`, score `held`: what a classifier fitted on everything reaches."""
+    probe = train(train_part, settings, log=log)
+    with tempfile.TemporaryDirectory() as tmp:
+        save(compress(probe, settings.rank), probe.meta, tmp)
+        metrics = measure(_load(Path(tmp), resolve_model_dir()), held)
+    metrics["note"] = (
+        f"held-out quarter of the sentences (by hash), {len(held)} sentences, threshold "
+        f"{settings.add_threshold}; the classifier in use is then refit on all of them"
+    )
+    return metrics
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m extractors.tuned train`: measure on a held-out quarter, then fit on all."""
     from extractors import semantic
@@ -442,19 +460,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = TrainSettings(epochs=args.epochs)
     try:
-        examples = _sentence_examples([Path(f) for f in semantic.TRAIN_FOLDERS])
+        examples = sentence_examples([Path(f) for f in semantic.TRAIN_FOLDERS])
         metrics: dict[str, Any] = {}
         if not args.skip_measure:
             train_part = [ex for ex in examples if not semantic._holdout(ex[0])]
             held = [ex for ex in examples if semantic._holdout(ex[0])]
-            probe = train(train_part, settings)
-            with tempfile.TemporaryDirectory() as tmp:
-                save(compress(probe, settings.rank), probe.meta, tmp)
-                metrics = measure(_load(Path(tmp), resolve_model_dir()), held)
-            metrics["note"] = (
-                f"held-out quarter of dev sentences (by hash), {len(held)} sentences, "
-                f"threshold {settings.add_threshold}; the shipped classifier is refit on all"
-            )
+            metrics = measure_probe(train_part, held, settings)
             print(json.dumps(metrics, indent=1))
         final = train(examples, settings)
         meta = final.meta.model_copy(update={"metrics": metrics})

@@ -308,3 +308,46 @@ def test_train_reports_the_metric_change_and_accepts_a_better_head(
     assert log and log[-1]["payload"]["after"] == result["after"]
     text = ok(run(runner, demo_db, "train", "--from-reviews", "--dry-run"))
     assert "macro_f1" in text and "->" in text
+
+
+@pytest.mark.slow
+def test_train_tuned_measures_then_writes_a_classifier_extraction_uses(
+    runner: CliRunner, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extractors import models, tuned
+
+    if not models.model_status().available:
+        pytest.skip("embedding model not installed")
+    corpus = [
+        ("We set aside forty thousand for this next year.", frozenset({"budget"})),
+        ("Our CFO signs anything over ten grand.", frozenset({"authority"})),
+        ("It has to be live before the audit in March.", frozenset({"timeline"})),
+        ("The sandwiches at the offsite were terrible.", frozenset()),
+    ] * 6
+    monkeypatch.setattr(tuned, "sentence_examples", lambda folders: corpus)
+    sigs = json.loads(ok(run(runner, demo_db, "signals", "northwind-freight", "--json")))
+    for s in sigs[:3]:
+        ok(run(runner, demo_db, "review", str(s["id"]), "--confirm", "--reason", "ok", "--by", "D"))
+    heads_dir = tmp_path / "data" / "heads" / "tuned"
+    def stdout_json(*args: str) -> dict:
+        result = run(runner, demo_db, *args)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)  # training progress goes to stderr
+
+    dry = stdout_json("train", "--tuned", "--epochs", "1", "--dry-run", "--json")
+    assert dry["review_examples"] >= 1 and dry["held_out"] > 0
+    assert "micro" in dry["metrics"] and not heads_dir.exists()
+    done = stdout_json("train", "--tuned", "--epochs", "1", "--json")
+    assert done["path"] == str(heads_dir) and (heads_dir / "tuned.safetensors").is_file()
+    meta = json.loads((heads_dir / "tuned.json").read_text())
+    assert meta["n_train"] == len(corpus) + done["review_examples"]
+    log = json.loads(ok(run(runner, demo_db, "audit", "log", "--kind", "model_change", "--json")))
+    assert log[-1]["payload"]["model"] == "tuned_classifier"
+    from assistant.service import Service
+    from assistant.settings import Settings
+
+    svc = Service(Settings(db=demo_db, data_dir=tmp_path / "data"))
+    try:
+        assert svc.tuned_dir() == heads_dir  # extraction now loads this one
+    finally:
+        svc.close()

@@ -5,6 +5,7 @@ and only accepted (written to the data dir) when it is not worse, unless forced.
 from __future__ import annotations
 
 import hashlib
+import sys
 from typing import Any
 
 from pydantic import BaseModel
@@ -133,3 +134,67 @@ def train_from_reviews(
         },
     )
     return report.model_copy(update={"path": str(path)})
+
+
+class TunedReport(BaseModel):
+    """What `qualify train --tuned` trained on, what it reached, and where it went."""
+
+    corpus_examples: int
+    review_examples: int
+    held_out: int
+    metrics: dict[str, Any]
+    path: str | None = None
+    note: str = ""
+
+
+def _progress(line: str) -> None:
+    """Training progress goes to stderr, so `--json` output stays parseable."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def train_tuned(
+    svc: Service, *, epochs: int | None = None, dry_run: bool = False, actor: str = "cli"
+) -> TunedReport:
+    """Fine-tune the sentence classifier on the gold corpus plus reviewed evidence (confirmed:
+    a positive for its dimension; rejected: a sentence without it), measure a probe on a
+    held-out quarter, then fit on everything into the data directory, where extraction picks
+    it up. Takes minutes (two trainings); `dry_run` stops after the measurement."""
+    try:
+        from extractors import semantic, tuned
+        from extractors.models import ModelUnavailable
+    except ImportError as exc:
+        raise AuditError(f"the tuned classifier needs torch ({exc}); nothing was trained") from exc
+    settings = tuned.TrainSettings() if epochs is None else tuned.TrainSettings(epochs=epochs)
+    reviewed = [
+        (text, frozenset({label}) if label else frozenset())
+        for text, label in review_examples(svc)
+    ]
+    decided = {text for text, _ in reviewed}
+    try:
+        corpus = [
+            ex for ex in tuned.sentence_examples(semantic.TRAIN_FOLDERS) if ex[0] not in decided
+        ]
+        examples = [*corpus, *reviewed]
+        train_part = [ex for ex in examples if not _held_out(ex[0])]
+        held = [ex for ex in examples if _held_out(ex[0])]
+        if not held or not train_part:
+            raise AuditError("too few examples to train and measure the tuned classifier")
+        metrics = tuned.measure_probe(train_part, held, settings, log=_progress)
+        if dry_run:
+            return TunedReport(corpus_examples=len(corpus), review_examples=len(reviewed),
+                               held_out=len(held), metrics=metrics,
+                               note="dry run: nothing written")
+        final = tuned.train(examples, settings, log=_progress)
+        meta = final.meta.model_copy(update={"metrics": {"held_out_quarter": metrics}})
+        out = svc.settings.heads_dir / "tuned"
+        path = tuned.save(tuned.compress(final, settings.rank), meta, out)
+    except (tuned.TunedError, ModelUnavailable, semantic.SemanticError) as exc:
+        raise AuditError(f"{str(exc).splitlines()[0]}; nothing was trained") from exc
+    tuned.clear_cache()
+    svc.store.append_event(
+        "model_change", actor, None,
+        {"model": "tuned_classifier", "path": str(path), "review_examples": len(reviewed),
+         "metrics": metrics},
+    )
+    return TunedReport(corpus_examples=len(corpus), review_examples=len(reviewed),
+                       held_out=len(held), metrics=metrics, path=str(out), note="written")

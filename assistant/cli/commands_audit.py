@@ -280,13 +280,33 @@ def train(
     ),
     force: bool = typer.Option(False, "--force", help="Accept the new head even if worse."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Measure only; write nothing."),
+    tuned: bool = typer.Option(
+        False, "--tuned", help="Fine-tune the sentence classifier on the corpus + reviews "
+        "(minutes: a measured probe, then the fit) into the data directory."
+    ),
+    epochs: int = typer.Option(None, "--epochs", min=1, help="With --tuned: passes over the data."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Retrain the semantic head with reviewed evidence; report the metric change first."""
-    from assistant.audit.train import train_from_reviews
+    from assistant.audit.train import train_from_reviews, train_tuned
 
+    if tuned:
+        report = train_tuned(state.service(), epochs=epochs, dry_run=dry_run)
+        if as_json:
+            print_json(report.model_dump(mode="json"))
+            return
+        micro = report.metrics.get("micro", {})
+        console.print(
+            f"examples: {report.corpus_examples} corpus sentences + {report.review_examples} "
+            f"from reviews; held out {report.held_out}: precision "
+            f"{micro.get('precision', 0):.3f}, recall {micro.get('recall', 0):.3f}",
+            highlight=False,
+        )
+        console.print(report.note + (f": {report.path}" if report.path else ""),
+                      highlight=False)
+        return
     if not from_reviews:
-        fail("say where the examples come from: --from-reviews")
+        fail("say where the examples come from: --from-reviews (or --tuned)")
     result = train_from_reviews(state.service(), force=force, dry_run=dry_run)
     if as_json:
         print_json(result.model_dump(mode="json"))
