@@ -98,7 +98,6 @@ def combine(
     negated stakeholders/next steps, and next steps/timelines without their surface mark."""
     boosted = list(rule_signals)
     added: list[Signal] = []
-    role_of = {u.index: u for u in document.utterances}
     for start, end, dimension, prob in candidates:
         agreeing = [
             i
@@ -163,7 +162,6 @@ def combine(
                 evidence=evidence,
             )
         )
-    del role_of
     return sorted(
         [*boosted, *added],
         key=lambda s: (s.evidence.start, s.evidence.end, s.dimension, s.type),

@@ -119,7 +119,8 @@ def _check_files(model_dir: Path) -> dict[str, Any]:
     return config
 
 
-def _quantize_default() -> bool:
+def quantize_default() -> bool:
+    """Whether models load int8-quantized unless told otherwise (QUALIFY_MODEL_QUANTIZE)."""
     return os.environ.get(QUANTIZE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
@@ -410,6 +411,12 @@ class Embedder:
         self._model = model
         self._torch = torch
 
+    def native_parts(self) -> tuple[_NativeBert, Any]:
+        """The plain-torch encoder and its tokenizer, for fine-tuning (extractors/tuned.py)."""
+        if self.backend != "native":
+            raise ModelUnavailable(f"model at {self.path} does not run natively; cannot tune it")
+        return self._model, self._tokenizer
+
     def _encode(self, texts: list[str]) -> tuple[Any, Any]:
         """(input_ids, attention_mask) as int64 tensors, padded to the batch's longest text."""
         torch = self._torch
@@ -500,7 +507,7 @@ class _ModelCache:
 
     def get(self, path: str | Path | None = None, quantize: bool | None = None) -> Embedder:
         model_dir = resolve_model_dir(path)
-        q = _quantize_default() if quantize is None else quantize
+        q = quantize_default() if quantize is None else quantize
         key = (str(model_dir.resolve()), q)
         with self._lock:
             if key not in self._models:
@@ -577,7 +584,7 @@ def model_status(path: str | Path | None = None, load: bool = False) -> ModelSta
     return ModelStatus(
         name=name, path=str(model_dir), available=True,
         reason="installed" if not loaded else "loaded", dim=config["hidden_size"],
-        quantized=_quantize_default(), loaded=loaded,
+        quantized=quantize_default(), loaded=loaded,
     )
 
 

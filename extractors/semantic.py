@@ -152,23 +152,27 @@ def classify(
     return out
 
 
+def candidate_spans(document: Document) -> list[tuple[int, int]]:
+    """Prospect-side (or unattributed) sentences of at least MIN_WORDS words, the ones a model
+    may score: a rep's own words are never evidence."""
+    spans: list[tuple[int, int]] = []
+    if document.utterances:
+        for utt in document.utterances:
+            if utt.role != "rep":
+                spans += split_sentences(utt.text, offset=utt.start)
+    else:
+        spans = split_sentences(document.text)
+    return [s for s in spans if len(document.text[s[0] : s[1]].split()) >= MIN_WORDS]
+
+
 def semantic_candidates(
     document: Document, threshold: float = DEFAULT_THRESHOLD, head: Head | None = None
 ) -> list[tuple[int, int, str, float]]:
     """(start, end, dimension, prob) for prospect/unknown sentences the head tags.
 
-    Rep utterances are skipped: a rep asking about budget is not evidence. Offsets index into
-    `document.text`, so `document.text[start:end]` is the sentence.
+    Offsets index into `document.text`, so `document.text[start:end]` is the sentence.
     """
-    spans: list[tuple[int, int]] = []
-    if document.utterances:
-        for utt in document.utterances:
-            if utt.role == "rep":
-                continue
-            spans += split_sentences(utt.text, offset=utt.start)
-    else:
-        spans = split_sentences(document.text)
-    spans = [s for s in spans if len(document.text[s[0] : s[1]].split()) >= MIN_WORDS]
+    spans = candidate_spans(document)
     preds = classify([document.text[s:e] for s, e in spans], head=head)
     return [
         (s, e, dim, round(prob, 4))

@@ -33,7 +33,13 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from extractors import heads
-from extractors.models import Embedder, ModelUnavailable, _quantize_default, resolve_model_dir
+from extractors.models import (
+    Embedder,
+    ModelUnavailable,
+    model_name_for,
+    quantize_default,
+    resolve_model_dir,
+)
 from extractors.schema import DIMENSIONS, Document
 
 FORMAT_VERSION = 1
@@ -49,7 +55,6 @@ TARGETS = (
     "intermediate.dense",
     "output.dense",
 )
-MIN_WORDS = 3
 
 
 class TunedError(ValueError):
@@ -130,8 +135,8 @@ class TunedClassifier:
         return 1.0 / (1.0 + np.exp(-(vectors @ self.weight.T + self.bias)))
 
 
-def read_files(folder: Path) -> tuple[dict[str, Any], TunedMeta]:
-    """The tensors and metadata in `folder`, checked (safetensors only: never a pickle)."""
+def read_meta(folder: Path) -> TunedMeta:
+    """The checked metadata in `folder` (cheap: the weights file is only looked for)."""
     meta_path, weights_path = folder / META_FILE, folder / WEIGHTS_FILE
     if not meta_path.is_file() or not weights_path.is_file():
         raise TunedError(
@@ -147,6 +152,13 @@ def read_files(folder: Path) -> tuple[dict[str, Any], TunedMeta]:
         raise TunedError(f"{meta_path} has format {meta.format_version}; retrain it")
     if meta.labels != list(DIMENSIONS):
         raise TunedError(f"{meta_path} is for labels {meta.labels}; retrain it")
+    return meta
+
+
+def read_files(folder: Path) -> tuple[dict[str, Any], TunedMeta]:
+    """The tensors and metadata in `folder`, checked (safetensors only: never a pickle)."""
+    meta = read_meta(folder)
+    weights_path = folder / WEIGHTS_FILE
     try:
         from safetensors import SafetensorError
         from safetensors.torch import load_file
@@ -174,16 +186,23 @@ class _TunedCache:
     """Loaded classifiers by (folder, model directory): loaded once, shared."""
 
     def __init__(self) -> None:
-        self._items: dict[tuple[str, str], TunedClassifier] = {}
+        self._items: dict[tuple[str, str], TunedClassifier | Exception] = {}
         self._lock = threading.Lock()
 
     def get(self, folder: Path, model_dir: str | Path | None) -> TunedClassifier:
+        """Failures are remembered too: a broken classifier is not reloaded per document."""
         base = resolve_model_dir(model_dir)
         key = (str(folder.resolve()), str(base.resolve()))
         with self._lock:
             if key not in self._items:
-                self._items[key] = _load(folder, base)
-            return self._items[key]
+                try:
+                    self._items[key] = _load(folder, base)
+                except (TunedError, ModelUnavailable) as exc:
+                    self._items[key] = exc
+            item = self._items[key]
+        if isinstance(item, Exception):
+            raise item
+        return item
 
     def clear(self) -> None:
         with self._lock:
@@ -199,17 +218,22 @@ def clear_cache() -> None:
 
 
 def _load(folder: Path, base: Path) -> TunedClassifier:
+    meta = read_meta(folder)
+    if model_name_for(base) != meta.base_model:  # before anything heavy is read
+        raise TunedError(
+            f"the tuned classifier was trained on {meta.base_model}, the model at {base} is "
+            f"{model_name_for(base)}; point QUALIFY_MODEL_DIR at the matching model or retrain it"
+        )
     tensors, meta = read_files(folder)
 
     def adapt(state: dict[str, Any]) -> dict[str, Any]:
         return merge_adapters(state, tensors, meta)
 
-    embedder = Embedder(base, quantize=_quantize_default(), adapter=adapt)
-    if embedder.name != meta.base_model or embedder.dim != meta.dim:
+    embedder = Embedder(base, quantize=quantize_default(), adapter=adapt)
+    if embedder.dim != meta.dim:
         raise TunedError(
-            f"the tuned classifier was trained on {meta.base_model} (dim {meta.dim}), the "
-            f"loaded model is {embedder.name} (dim {embedder.dim}); point QUALIFY_MODEL_DIR at "
-            "the matching model or retrain it"
+            f"the tuned classifier was trained for dim {meta.dim}, the model has "
+            f"{embedder.dim}; retrain it"
         )
     head_w, head_b = tensors.get("head.weight"), tensors.get("head.bias")
     if head_w is None or head_b is None:
@@ -220,25 +244,13 @@ def _load(folder: Path, base: Path) -> TunedClassifier:
 # --- which sentences to score ---------------------------------------------------------------
 
 
-def candidate_spans(document: Document) -> list[tuple[int, int]]:
-    """Prospect-side (or unattributed) sentences of at least MIN_WORDS words: a rep's own
-    words are never evidence, so they are not scored."""
-    from extractors.semantic import split_sentences
-
-    spans: list[tuple[int, int]] = []
-    if document.utterances:
-        for utt in document.utterances:
-            if utt.role != "rep":
-                spans += split_sentences(utt.text, offset=utt.start)
-    else:
-        spans = split_sentences(document.text)
-    return [s for s in spans if len(document.text[s[0] : s[1]].split()) >= MIN_WORDS]
-
-
 def sentence_scores(
     document: Document, classifier: TunedClassifier
 ) -> list[tuple[int, int, dict[str, float]]]:
-    """(start, end, {dimension: probability}) for each candidate sentence."""
+    """(start, end, {dimension: probability}) for each sentence a model may score
+    (`semantic.candidate_spans`: prospect-side, at least three words)."""
+    from extractors.semantic import candidate_spans
+
     spans = candidate_spans(document)
     probs = classifier.scores([document.text[s:e] for s, e in spans])
     labels = classifier.meta.labels
@@ -307,7 +319,7 @@ def train(
     torch.manual_seed(settings.seed)
     rng = random.Random(settings.seed)
     base = Embedder(resolve_model_dir(model_dir), backend="native")
-    encoder = base._model  # the plain-torch BERT; its key names are the checkpoint's
+    encoder, tokenizer = base.native_parts()  # plain-torch BERT: the checkpoint's key names
     params = dict(encoder.model.named_parameters())
     tuned = [name for name in params if name.startswith("encoder.")]
     for name, param in params.items():
@@ -320,7 +332,7 @@ def train(
         {"params": list(head.parameters()), "lr": settings.head_lr},
     ]
     optimizer = torch.optim.AdamW(groups, weight_decay=0.01)
-    encs = base._tokenizer.encode_batch([t for t, _ in examples])
+    encs = tokenizer.encode_batch([t for t, _ in examples])
     lengths = [sum(e.attention_mask) for e in encs]
     targets = torch.tensor([[1.0 if d in dims else 0.0 for d in labels] for _, dims in examples])
     n_batches = math.ceil(len(examples) / settings.batch_size)

@@ -23,3 +23,12 @@ def run(runner: CliRunner, db: Path, *args: str):
 def ok(result) -> str:
     assert result.exit_code == 0, result.output
     return result.output
+
+
+# A tiny labeled corpus for training runs that must be quick (sentence, its dimensions).
+TINY_TUNED_CORPUS = [
+    ("We set aside forty thousand for this next year.", frozenset({"budget"})),
+    ("Our CFO signs anything over ten grand.", frozenset({"authority"})),
+    ("It has to be live before the audit in March.", frozenset({"timeline"})),
+    ("The sandwiches at the offsite were terrible.", frozenset()),
+]

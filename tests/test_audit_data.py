@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.cli_helpers import ok, rules_only, run
+from tests.cli_helpers import TINY_TUNED_CORPUS, ok, rules_only, run
 
 
 @pytest.fixture(autouse=True)
@@ -318,12 +318,7 @@ def test_train_tuned_measures_then_writes_a_classifier_extraction_uses(
 
     if not models.model_status().available:
         pytest.skip("embedding model not installed")
-    corpus = [
-        ("We set aside forty thousand for this next year.", frozenset({"budget"})),
-        ("Our CFO signs anything over ten grand.", frozenset({"authority"})),
-        ("It has to be live before the audit in March.", frozenset({"timeline"})),
-        ("The sandwiches at the offsite were terrible.", frozenset()),
-    ] * 6
+    corpus = TINY_TUNED_CORPUS * 6
     monkeypatch.setattr(tuned, "sentence_examples", lambda folders: corpus)
     sigs = json.loads(ok(run(runner, demo_db, "signals", "northwind-freight", "--json")))
     for s in sigs[:3]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ torch = pytest.importorskip("torch")
 from extractors import extract, heads, hybrid, models, tuned  # noqa: E402
 from extractors.schema import Document, Utterance  # noqa: E402
 from extractors.tuned import TunedError, TunedMeta  # noqa: E402
+from tests.cli_helpers import TINY_TUNED_CORPUS  # noqa: E402
 
 
 def _model_or_skip() -> None:
@@ -96,6 +96,26 @@ def test_missing_corrupt_or_foreign_files_are_one_line_errors(tmp_path: Path) ->
         tuned.read_files(tmp_path)
 
 
+def test_a_broken_classifier_is_read_once_not_per_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _model_or_skip()
+    reads: list[Path] = []
+    real = tuned.read_meta
+
+    def counting(folder: Path) -> TunedMeta:
+        reads.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(tuned, "read_meta", counting)
+    tuned.clear_cache()
+    for _ in range(3):
+        with pytest.raises(TunedError, match="no tuned classifier"):
+            tuned.load_tuned(tmp_path)
+    assert len(reads) == 1
+    tuned.clear_cache()
+
+
 def _call(line: str) -> Document:
     text = f"Dana Ortiz: {line}"
     utt = Utterance(index=0, speaker="Dana Ortiz", role="prospect", start=12, end=len(text),
@@ -147,19 +167,13 @@ def test_shipped_classifier_reads_paraphrases_the_rules_were_not_written_for() -
 @pytest.mark.slow
 def test_training_saves_a_small_classifier_that_loads_and_scores(tmp_path: Path) -> None:
     _model_or_skip()
-    examples = [
-        ("We set aside forty thousand for this next year.", frozenset({"budget"})),
-        ("Our CFO signs anything over ten grand.", frozenset({"authority"})),
-        ("It has to be live before the audit in March.", frozenset({"timeline"})),
-        ("The sandwiches at the offsite were terrible.", frozenset()),
-    ] * 2
+    examples = TINY_TUNED_CORPUS * 2
     trained = tuned.train(examples, tuned.TrainSettings(epochs=1, rank=4), log=lambda _: None)
     path = tuned.save(tuned.compress(trained, rank=4), trained.meta, tmp_path)
     assert json.loads(path.read_text())["rank"] == 4
     assert (tmp_path / tuned.WEIGHTS_FILE).stat().st_size < 1_000_000
     clf = tuned._load(tmp_path, models.resolve_model_dir())
     assert clf.scores(["Budget is fine."]).shape == (1, len(tuned.DIMENSIONS))
-    shutil.rmtree(tmp_path)
 
 
 def test_shipped_metadata_matches_the_weights_file() -> None:

@@ -93,7 +93,7 @@ def _tuned() -> dict[str, object]:
         "path": str(heads.HEADS_DIR / tuned.WEIGHTS_FILE),
     }
     try:
-        _, meta = tuned.read_files(heads.HEADS_DIR)
+        meta = tuned.read_meta(heads.HEADS_DIR)
         entry |= {"version": meta.version, "trained_at": meta.trained_at, "rank": meta.rank,
                   "add_threshold": meta.add_threshold, "veto_threshold": meta.veto_threshold,
                   "metrics": meta.metrics}
