@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import typer
 
 from assistant.cli import state
@@ -80,26 +83,47 @@ def _heads() -> dict[str, dict[str, object]]:
             entry["error"] = str(exc).splitlines()[0]
         out[kind] = entry
     out["tuned"] = _tuned()
+    out["judge"] = _judge()
     return out
 
 
 def _tuned() -> dict[str, object]:
-    """The fine-tuned sentence classifier (extractors/tuned.py): files and metadata only. A
-    head trained from reviews adds sentences on top of it, it does not replace it."""
+    """The fine-tuned sentence classifier (extractors/tuned.py): files and metadata only. One
+    `qualify train --tuned` wrote into the data directory wins over the shipped one. A head
+    trained from reviews adds sentences on top of it, it does not replace it."""
     from extractors import heads, tuned
 
+    trained = state.settings().heads_dir / "tuned"
+    folder = trained if (trained / tuned.META_FILE).is_file() else heads.HEADS_DIR
     entry: dict[str, object] = {
-        "source": "shipped",
-        "path": str(heads.HEADS_DIR / tuned.WEIGHTS_FILE),
+        "source": "trained (qualify train --tuned)" if folder == trained else "shipped",
+        "path": str(folder / tuned.WEIGHTS_FILE),
     }
     try:
-        meta = tuned.read_meta(heads.HEADS_DIR)
+        meta = tuned.read_meta(folder)
         entry |= {"version": meta.version, "trained_at": meta.trained_at, "rank": meta.rank,
                   "add_threshold": meta.add_threshold, "veto_threshold": meta.veto_threshold,
                   "metrics": meta.metrics}
     except Exception as exc:  # noqa: BLE001 - status must never crash
         entry["error"] = str(exc).splitlines()[0]
     return entry
+
+
+def _judge() -> dict[str, object]:
+    """The judge that decides, from the classifier's scores, which rule findings to keep and
+    which sentences to add (extractors/judge.py); without it the two thresholds do."""
+    from extractors import heads, judge
+
+    path = Path(os.environ.get(judge.JUDGE_ENV) or heads.HEADS_DIR / judge.JUDGE_FILE)
+    entry: dict[str, object] = {"source": "shipped", "path": str(path)}
+    try:
+        fitted = judge.load_judge(path)
+    except judge.JudgeError as exc:
+        return entry | {"error": str(exc).splitlines()[0] + " (thresholds decide instead)"}
+    return entry | {"version": fitted.version, "trained_at": fitted.trained_at,
+            "rules_version": fitted.rules_version, "rules_measured": len(fitted.rule_counts),
+            "keep_threshold": fitted.keep.threshold, "add_threshold": fitted.add.threshold,
+            "metrics": fitted.metrics}
 
 
 def register(app: typer.Typer) -> None:
