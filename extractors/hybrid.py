@@ -234,17 +234,20 @@ def _decide(
     classifier's veto and add thresholds."""
     from extractors.judge import JudgeError, decide, load_judge
 
-    try:
-        return decide(load_judge(judge_path), document, rule_signals, scores)
-    except JudgeError:
-        pass
-    candidates = [
+    confident = [
         (s, e, dim, prob)
         for s, e, probs in scores
         for dim, prob in probs.items()
         if prob >= meta.add_threshold
     ]
-    return veto(rule_signals, scores, meta.veto_threshold), candidates
+    try:
+        kept, added = decide(load_judge(judge_path), document, rule_signals, scores)
+    except JudgeError:
+        return veto(rule_signals, scores, meta.veto_threshold), confident
+    # confident sentences on a kept finding of their dimension raise its confidence
+    agreeing = [c for c in confident
+                if any(sig.dimension == c[2] and _overlaps(sig, c[0], c[1]) for sig in kept)]
+    return kept, [*added, *agreeing]
 
 
 def _with_linear_head(

@@ -189,3 +189,22 @@ def test_qualify_models_names_the_judge_and_a_broken_one(
     broken = json.loads(ok(run(runner, tmp_path / "q.db", "models", "--json")))
     error = broken["heads"]["judge"]["error"]
     assert error.startswith("no judge at") and error.endswith("(thresholds decide instead)")
+
+
+def test_with_the_judge_a_confident_model_still_raises_a_kept_findings_confidence(
+    tmp_path: Path,
+) -> None:
+    from extractors.tuned import TunedMeta
+
+    fitted = judge.fit(_rows(80), "t")
+    path = judge.save(fitted, tmp_path / "j.json")
+    row = _rows(1)[0]
+    scores = _scores(row.document, [{"budget": 0.97}, {}, {}, {}])
+    meta = TunedMeta(version="t", base_model="m", dim=4, layers=1, rank=2, alpha=4.0,
+                     labels=list(DIMENSIONS), add_threshold=0.7, veto_threshold=0.1, epochs=1,
+                     n_train=1, trained_at="now")
+    judge.clear_cache()
+    kept, cands = hybrid._decide(row.document, row.rules[:1], scores, meta, path)
+    merged = hybrid.combine(row.document, kept, cands, "tuned-t", gates=False)
+    assert len(merged) == 1 and merged[0].confidence > row.rules[0].confidence
+    assert any(r.startswith("model-agrees") for r in merged[0].evidence.reasons)
