@@ -20,8 +20,6 @@ from extractors.schema import Document, Evidence, Signal
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from extractors.tuned import TunedMeta
-
 SEMANTIC_EXTRACTOR = "semantic"
 DEFAULT_THRESHOLD = 0.5  # chosen on the dev split (P held, R +6 pts)
 DROP = frozenset({"hypothetical", "past", "other_party", "question"})
@@ -192,14 +190,11 @@ def extract_hybrid(
     nlp: Language | None = None,
     head_path: str | Path | None = None,
     tuned_dir: str | Path | None = None,
-    judge_path: str | Path | None = None,
 ) -> tuple[list[Signal], str | None]:
     """Rules + model signals, and None or the one-line reason the model was not used.
 
     The fine-tuned classifier (extractors/tuned.py, or the one in `tuned_dir`) is used when it
-    loads: it vetoes rule findings that are off-dimension and adds sentences the rules missed.
-    The judge (extractors/judge.py, or `judge_path`) makes those two decisions from the scores,
-    the rule's measured precision and the kind of document; without a judge, two thresholds do.
+    loads: it vetoes rule findings it is sure are off-dimension and adds confident sentences.
     A linear head at `head_path` (retrained from reviews) adds its sentences on top; without
     the tuned classifier, the linear head (that one or the shipped one) adds sentences alone."""
     from extractors import extract
@@ -213,7 +208,13 @@ def extract_hybrid(
     except Exception:  # noqa: BLE001 - no tuned model: the linear head alone decides
         return _with_linear_head(document, rule_signals, head_path, threshold)
     meta = clf.meta
-    signals, candidates = _decide(document, rule_signals, scores, meta, judge_path)
+    candidates = [
+        (s, e, dim, prob)
+        for s, e, probs in scores
+        for dim, prob in probs.items()
+        if prob >= meta.add_threshold
+    ]
+    signals = veto(rule_signals, scores, meta.veto_threshold)
     # No gates: the classifier learned from the gold labels that questions, hypotheticals and
     # past facts are not signals (out-of-fold F1 +0.4 without them).
     signals = combine(document, signals, candidates, f"tuned-{meta.version}", gates=False)
@@ -221,33 +222,6 @@ def extract_hybrid(
         reviewed, _ = _with_linear_head(document, signals, head_path, threshold)
         return reviewed, None  # a broken review head leaves the tuned result as it is
     return signals, None
-
-
-def _decide(
-    document: Document,
-    rule_signals: list[Signal],
-    scores: list[tuple[int, int, dict[str, float]]],
-    meta: TunedMeta,
-    judge_path: str | Path | None,
-) -> tuple[list[Signal], list[tuple[int, int, str, float]]]:
-    """(rule findings kept, sentences to add): by the judge when it loads, else by the
-    classifier's veto and add thresholds."""
-    from extractors.judge import JudgeError, decide, load_judge
-
-    confident = [
-        (s, e, dim, prob)
-        for s, e, probs in scores
-        for dim, prob in probs.items()
-        if prob >= meta.add_threshold
-    ]
-    try:
-        kept, added = decide(load_judge(judge_path), document, rule_signals, scores)
-    except JudgeError:
-        return veto(rule_signals, scores, meta.veto_threshold), confident
-    # confident sentences on a kept finding of their dimension raise its confidence
-    agreeing = [c for c in confident
-                if any(sig.dimension == c[2] and _overlaps(sig, c[0], c[1]) for sig in kept)]
-    return kept, [*added, *agreeing]
 
 
 def _with_linear_head(

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from extractors import heads
 from extractors.models import (
@@ -143,8 +143,13 @@ def read_meta(folder: Path) -> TunedMeta:
             f"no tuned classifier in {folder} (needs {META_FILE} and {WEIGHTS_FILE}); "
             "train one with `python -m extractors.tuned train`"
         )
-    meta = heads.read_json_model(meta_path, TunedMeta, TunedError, "tuned-classifier",
-                                 FORMAT_VERSION)
+    try:
+        meta = TunedMeta.model_validate_json(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValidationError, ValueError) as exc:
+        first = str(exc).splitlines()[0]
+        raise TunedError(f"{meta_path} is not a valid tuned-classifier file ({first})") from exc
+    if meta.format_version != FORMAT_VERSION:
+        raise TunedError(f"{meta_path} has format {meta.format_version}; retrain it")
     if meta.labels != list(DIMENSIONS):
         raise TunedError(f"{meta_path} is for labels {meta.labels}; retrain it")
     return meta

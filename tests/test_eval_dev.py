@@ -31,18 +31,18 @@ def dev_report():
 @pytest.mark.skipif(not HAS_DEV, reason="dev corpus not present")
 def test_dev_split_meets_measured_floors(dev_report) -> None:
     micro = dev_report.system.micro
-    # floors measured at rules 0.6.16 on 402 documents (P 0.770 R 0.785 F1 0.778; the 306
-    # newest were written unseen and are harder than the first 96, and batches 17-21 joined
+    # floors measured at rules 0.6.16 on 420 documents (P 0.769 R 0.780 F1 0.775; the 324
+    # newest were written unseen and are harder than the first 96, and batches 17-22 joined
     # without rule changes for them, which is why these sit below the earlier 0.85;
-    # competition, the weakest dimension, is at 0.641)
-    assert dev_report.documents >= 402 and dev_report.gold_labels >= 7600
+    # competition, the weakest dimension, is at 0.633)
+    assert dev_report.documents >= 420 and dev_report.gold_labels >= 7950
     assert micro.f1 >= 0.77
     assert micro.precision >= 0.765
-    assert micro.recall >= 0.78
+    assert micro.recall >= 0.775
     assert micro.polarity_accuracy >= 0.95
     assert dev_report.precision_gain >= 0.35
     for dim in DIMENSIONS:
-        assert dev_report.system.per_dimension[dim].f1 >= 0.63, dim
+        assert dev_report.system.per_dimension[dim].f1 >= 0.62, dim
     assert not dev_report.unlocated
 
 

@@ -195,3 +195,25 @@ def test_rules_plus_model_beats_rules_on_the_test_split() -> None:
     assert both.f1 >= rules.f1 + 0.06
     assert both.precision >= 0.85
     assert both.recall >= rules.recall + 0.07
+
+
+def test_qualify_models_shows_the_classifier_train_tuned_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from assistant.cli import state
+    from tests.cli_helpers import ok, rules_only, run
+
+    rules_only(monkeypatch, tmp_path)
+    runner, db = CliRunner(), tmp_path / "q.db"
+    shipped = json.loads(ok(run(runner, db, "models", "--json")))["heads"]["tuned"]
+    assert shipped["source"] == "shipped" and "error" not in shipped
+    trained = state.settings().heads_dir / "tuned"
+    trained.mkdir(parents=True)
+    for name in (tuned.META_FILE, tuned.WEIGHTS_FILE):
+        shutil.copy(heads.HEADS_DIR / name, trained / name)
+    listed = json.loads(ok(run(runner, db, "models", "--json")))["heads"]["tuned"]
+    assert listed["source"].startswith("trained") and listed["path"].startswith(str(trained))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import typer
 
 from assistant.cli import state
@@ -83,7 +80,6 @@ def _heads() -> dict[str, dict[str, object]]:
             entry["error"] = str(exc).splitlines()[0]
         out[kind] = entry
     out["tuned"] = _tuned()
-    out["judge"] = _judge()
     return out
 
 
@@ -107,23 +103,6 @@ def _tuned() -> dict[str, object]:
     except Exception as exc:  # noqa: BLE001 - status must never crash
         entry["error"] = str(exc).splitlines()[0]
     return entry
-
-
-def _judge() -> dict[str, object]:
-    """The judge that decides, from the classifier's scores, which rule findings to keep and
-    which sentences to add (extractors/judge.py); without it the two thresholds do."""
-    from extractors import heads, judge
-
-    path = Path(os.environ.get(judge.JUDGE_ENV) or heads.HEADS_DIR / judge.JUDGE_FILE)
-    entry: dict[str, object] = {"source": "shipped", "path": str(path)}
-    try:
-        fitted = judge.load_judge(path)
-    except judge.JudgeError as exc:
-        return entry | {"error": str(exc).splitlines()[0] + " (thresholds decide instead)"}
-    return entry | {"version": fitted.version, "trained_at": fitted.trained_at,
-            "rules_version": fitted.rules_version, "rules_measured": len(fitted.rule_counts),
-            "keep_threshold": fitted.keep.threshold, "add_threshold": fitted.add.threshold,
-            "metrics": fitted.metrics}
 
 
 def register(app: typer.Typer) -> None:

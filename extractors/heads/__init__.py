@@ -11,34 +11,17 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
 HEADS_DIR = Path(__file__).resolve().parent
-M = TypeVar("M", bound=BaseModel)
 FORMAT_VERSION = 1
 
 
 class HeadError(ValueError):
     """A head file is missing, corrupt or made for another model; one line says what to do."""
-
-
-def read_json_model(
-    path: Path, model: type[M], error: type[Exception], what: str, format_version: int
-) -> M:
-    """`path` parsed as `model`, or `error` with one line naming the file and the problem
-    (also for a file written in another format version)."""
-    try:
-        parsed = model.model_validate_json(path.read_text(encoding="utf-8"))
-    except (OSError, ValidationError, ValueError) as exc:
-        first = str(exc).splitlines()[0]
-        raise error(f"{path} is not a valid {what} file ({first})") from exc
-    found = getattr(parsed, "format_version", format_version)
-    if found != format_version:
-        raise error(f"{path} has format {found}; {'refit' if what == 'judge' else 'retrain'} it")
-    return parsed
 
 
 class HeadMeta(BaseModel):
