@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -43,18 +44,23 @@ print(json.dumps({{
 """
 
 
-def load_time(quantize: bool, runs: int = 3) -> dict[str, float | str | bool]:
-    """Best of `runs` fresh processes (the first one also warms the OS file cache)."""
-    best: dict[str, float | str | bool] | None = None
+def _best_fresh_run(code: str, runs: int) -> dict[str, Any]:
+    """The JSON line `code` prints, from the fastest (by "total_s") of `runs` fresh
+    processes (the first one also warms the OS file cache)."""
+    best: dict[str, Any] | None = None
     for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, "-c", _LOAD_CODE.format(q=quantize)], cwd=ROOT,
-            capture_output=True, text=True, check=True,
-        )
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
+                             capture_output=True, text=True, check=True)
         got = json.loads(out.stdout.strip().splitlines()[-1])
         if best is None or got["total_s"] < best["total_s"]:
             best = got
     assert best is not None
+    return best
+
+
+def load_time(quantize: bool, runs: int = 3) -> dict[str, float | str | bool]:
+    """Best of `runs` fresh processes: imports, model load, first embed."""
+    best = _best_fresh_run(_LOAD_CODE.format(q=quantize), runs)
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in best.items()}
 
 
@@ -145,14 +151,7 @@ print(json.dumps({"load_s": t1 - t0, "first_score_s": t2 - t1, "total_s": t2 - t
 def tuned_classifier(texts: list[str], runs: int = 3) -> dict[str, float]:
     """The fine-tuned classifier: fresh-process load (base weights + adapter merge) and
     sentences scored per second."""
-    best: dict[str, float] | None = None
-    for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", _TUNED_LOAD_CODE], cwd=ROOT,
-                             capture_output=True, text=True, check=True)
-        got = json.loads(out.stdout.strip().splitlines()[-1])
-        if best is None or got["total_s"] < best["total_s"]:
-            best = got
-    assert best is not None
+    best = _best_fresh_run(_TUNED_LOAD_CODE, runs)
     from extractors import tuned
 
     clf = tuned.load_tuned()

@@ -178,8 +178,13 @@ def load_tuned(folder: str | Path | None = None, model_dir: str | Path | None = 
     `QUALIFY_TUNED_DIR` points at another folder (e.g. one `python -m extractors.tuned train
     --out DIR` wrote). Raises TunedError (missing, corrupt, made for another model) or
     ModelUnavailable."""
-    chosen = folder or os.environ.get(TUNED_DIR_ENV) or heads.HEADS_DIR
-    return _CACHE.get(Path(chosen).expanduser(), model_dir)
+    return _CACHE.get(tuned_folder(folder), model_dir)
+
+
+def tuned_folder(folder: str | Path | None = None) -> Path:
+    """The folder a classifier is read from: `folder`, else `QUALIFY_TUNED_DIR`, else the
+    shipped one (extractors/heads). One place, so `qualify models` names the one in use."""
+    return Path(folder or os.environ.get(TUNED_DIR_ENV) or heads.HEADS_DIR).expanduser()
 
 
 class _TunedCache:

@@ -217,3 +217,9 @@ def test_qualify_models_shows_the_classifier_train_tuned_wrote(
         shutil.copy(heads.HEADS_DIR / name, trained / name)
     listed = json.loads(ok(run(runner, db, "models", "--json")))["heads"]["tuned"]
     assert listed["source"].startswith("trained") and listed["path"].startswith(str(trained))
+    shutil.rmtree(trained)
+    other = tmp_path / "other"
+    shutil.copytree(heads.HEADS_DIR, other, ignore=shutil.ignore_patterns("__*"))
+    monkeypatch.setenv(tuned.TUNED_DIR_ENV, str(other))
+    pointed = json.loads(ok(run(runner, db, "models", "--json")))["heads"]["tuned"]
+    assert pointed["source"] == tuned.TUNED_DIR_ENV and pointed["path"].startswith(str(other))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from assistant.cli import state
@@ -87,14 +89,15 @@ def _tuned() -> dict[str, object]:
     """The fine-tuned sentence classifier (extractors/tuned.py): files and metadata only. One
     `qualify train --tuned` wrote into the data directory wins over the shipped one. A head
     trained from reviews adds sentences on top of it, it does not replace it."""
-    from extractors import heads, tuned
+    from extractors import tuned
 
-    trained = state.settings().heads_dir / "tuned"
-    folder = trained if (trained / tuned.META_FILE).is_file() else heads.HEADS_DIR
-    entry: dict[str, object] = {
-        "source": "trained (qualify train --tuned)" if folder == trained else "shipped",
-        "path": str(folder / tuned.WEIGHTS_FILE),
-    }
+    trained = state.service().tuned_dir()
+    folder = tuned.tuned_folder(trained)
+    if trained is not None:
+        source = "trained (qualify train --tuned)"
+    else:
+        source = tuned.TUNED_DIR_ENV if os.environ.get(tuned.TUNED_DIR_ENV) else "shipped"
+    entry: dict[str, object] = {"source": source, "path": str(folder / tuned.WEIGHTS_FILE)}
     try:
         meta = tuned.read_meta(folder)
         entry |= {"version": meta.version, "trained_at": meta.trained_at, "rank": meta.rank,
