@@ -503,8 +503,17 @@ class Service:
 
     def warm_up(self) -> bool:
         """Load the model ahead of its first use; call it from a background thread at start-up
-        so the first paste or answer does not wait for torch to import. False if rules-only."""
-        return self._model_ready()
+        so the first paste or answer does not wait for torch to import, nor for the tuned
+        classifier's encoder (MPNet, a few seconds). False if rules-only."""
+        if not self._model_ready():
+            return False
+        try:
+            from extractors.tuned import load_tuned
+
+            load_tuned(self.tuned_dir())
+        except Exception:  # noqa: BLE001 - extraction says why when it falls back
+            pass
+        return True
 
     def embed_document(self, document_id: int, document: Document) -> int:
         """Store one vector per utterance (derived data) for semantic search."""

@@ -412,10 +412,31 @@ class Embedder:
         self._torch = torch
 
     def native_parts(self) -> tuple[_NativeBert, Any]:
-        """The plain-torch encoder and its tokenizer, for fine-tuning (extractors/tuned.py)."""
+        """The plain-torch encoder and its tokenizer (native backend only)."""
         if self.backend != "native":
-            raise ModelUnavailable(f"model at {self.path} does not run natively; cannot tune it")
+            raise ModelUnavailable(f"model at {self.path} does not run natively")
         return self._model, self._tokenizer
+
+    def module(self) -> Any:
+        """The torch module whose parameters carry the checkpoint's key names (for tuning)."""
+        return self._model.model if self.backend == "native" else self._model
+
+    def token_ids(self, texts: list[str]) -> tuple[list[list[int]], int]:
+        """Each text's token ids, unpadded and cut at MAX_TOKENS, and the pad id: what
+        fine-tuning cuts its own batches from (extractors/tuned.py)."""
+        if self.backend == "native":
+            encs = self._tokenizer.encode_batch(texts)
+            ids = [e.ids[: sum(e.attention_mask)] for e in encs]
+            pad = (self._tokenizer.padding or {}).get("pad_id", 0)
+            return ids, int(pad)
+        enc = self._tokenizer(texts, truncation=True, max_length=MAX_TOKENS)
+        return list(enc["input_ids"]), int(self._tokenizer.pad_token_id or 0)
+
+    def token_states(self, input_ids: Any, attention_mask: Any) -> Any:
+        """The last layer's token vectors of one padded batch (with gradients when tuning)."""
+        if self.backend == "native":
+            return self._model(input_ids, attention_mask)
+        return self._model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
     def _encode(self, texts: list[str]) -> tuple[Any, Any]:
         """(input_ids, attention_mask) as int64 tensors, padded to the batch's longest text."""

@@ -44,9 +44,10 @@ def models(as_json: bool = typer.Option(False, "--json")) -> None:
         return
     console.print(f"rules: {info['rules']}", highlight=False)
     for kind, head in info["heads"].items():
+        on = f" on {head['base_model']}" if head.get("base_model") else ""
         console.print(
-            f"{kind} head: {head.get('version', '-')} ({head.get('source')}) {head.get('path')}"
-            f"{' ' + head['error'] if head.get('error') else ''}",
+            f"{kind} head: {head.get('version', '-')}{on} ({head.get('source')}) "
+            f"{head.get('path')}{' ' + head['error'] if head.get('error') else ''}",
             highlight=False,
         )
     emb = info["embedding"]
@@ -102,7 +103,9 @@ def _tuned() -> dict[str, object]:
         meta = tuned.read_meta(folder)
         entry |= {"version": meta.version, "trained_at": meta.trained_at, "rank": meta.rank,
                   "add_threshold": meta.add_threshold, "veto_threshold": meta.veto_threshold,
-                  "metrics": meta.metrics}
+                  "metrics": meta.metrics, "base_model": meta.base_model}
+        # where the encoder it runs on is (MPNet is unpacked from its packages on first use)
+        entry["base_path"] = str(tuned.base_model_dir(meta.base_model))
     except Exception as exc:  # noqa: BLE001 - status must never crash
         entry["error"] = str(exc).splitlines()[0]
     return entry
