@@ -132,6 +132,7 @@ def _is_oom(exc: BaseException) -> bool:
 
 
 BACKENDS = ("native", "transformers")
+NATIVE_TYPES = ("bert", "mpnet")  # model_type values the plain-torch encoders run
 # hidden_act values of BertConfig that the native forward pass reproduces (torch.nn.functional)
 _NATIVE_ACTS = {"gelu": "none", "gelu_new": "tanh", "gelu_pytorch_tanh": "tanh", "relu": "relu"}
 # BertConfig defaults, for keys a config.json leaves out
@@ -147,11 +148,16 @@ class _NativeUnsupported(Exception):
 
 def _native_reason(model_dir: Path, config: dict[str, Any]) -> str | None:
     """Why the native backend cannot run this model directory, or None when it can."""
-    if config.get("model_type") != "bert":
-        return f"model_type is {config.get('model_type')!r}, not 'bert'"
+    if config.get("model_type") not in NATIVE_TYPES:
+        return f"model_type is {config.get('model_type')!r}, not one of {NATIVE_TYPES}"
     if not (model_dir / "tokenizer.json").is_file():
         return "no tokenizer.json"
-    cfg = {**_BERT_DEFAULTS, **config}
+    if config.get("model_type") == "mpnet":
+        from extractors.native_mpnet import MPNET_DEFAULTS
+
+        cfg = {**_BERT_DEFAULTS, **MPNET_DEFAULTS, **config}
+    else:
+        cfg = {**_BERT_DEFAULTS, **config}
     if not isinstance(cfg["hidden_act"], str) or cfg["hidden_act"] not in _NATIVE_ACTS:
         return f"hidden_act {cfg['hidden_act']!r}"
     layers = cfg.get("num_hidden_layers", 12)
@@ -366,7 +372,15 @@ class Embedder:
         if self._adapter is not None:
             state = self._adapter(state)
         try:
-            model = _NativeBert(torch, config, state)
+            if config.get("model_type") == "mpnet":
+                from extractors.native_mpnet import MPNetUnsupported, NativeMPNet
+
+                try:
+                    model: Any = NativeMPNet(torch, config, state)
+                except MPNetUnsupported as exc:
+                    raise _NativeUnsupported(str(exc)) from exc
+            else:
+                model = _NativeBert(torch, config, state)
         except _NativeUnsupported:
             raise
         except Exception as exc:  # noqa: BLE001 - anything unforeseen: transformers decides

