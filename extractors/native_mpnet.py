@@ -13,6 +13,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from extractors.models import (
+    NativeUnsupported,
+    assign_state,
+    check_native_state,
+    feed_forward,
+    feed_forward_modules,
+)
+
 MPNET_DEFAULTS: dict[str, Any] = {
     "num_attention_heads": 12, "layer_norm_eps": 1e-5, "hidden_act": "gelu",
     "relative_attention_num_buckets": 32, "pad_token_id": 1,
@@ -20,18 +28,15 @@ MPNET_DEFAULTS: dict[str, Any] = {
 MAX_DISTANCE = 128  # what MPNet's relative buckets were trained with
 
 
-class MPNetUnsupported(Exception):
-    """These weights do not fit this implementation (the caller falls back to transformers)."""
-
-
 class NativeMPNet:
-    """`__call__(input_ids, attention_mask)` gives the last hidden state, like MPNetModel."""
+    """`__call__(input_ids, attention_mask)` gives the last hidden state, like MPNetModel.
+    Raises NativeUnsupported (the caller falls back to transformers) for weights it cannot run."""
 
     def __init__(self, torch: Any, config: dict[str, Any], state: dict[str, Any]) -> None:
         nn = torch.nn
         cfg = {**MPNET_DEFAULTS, **config}
         if cfg["hidden_act"] != "gelu":
-            raise MPNetUnsupported(f"hidden_act {cfg['hidden_act']!r}")
+            raise NativeUnsupported(f"hidden_act {cfg['hidden_act']!r}")
         if any(k.startswith("mpnet.") for k in state):  # e.g. an MPNetForMaskedLM checkpoint
             state = {k[6:]: v for k, v in state.items() if k.startswith("mpnet.")}
         try:
@@ -40,29 +45,22 @@ class NativeMPNet:
             bias = state["encoder.relative_attention_bias.weight"]
             inter = state["encoder.layer.0.intermediate.dense.weight"].shape[0]
         except KeyError as exc:
-            raise MPNetUnsupported(f"weights lack {exc}") from exc
+            raise NativeUnsupported(f"weights lack {exc}") from exc
         hidden = int(config["hidden_size"])
         layers = int(cfg.get("num_hidden_layers", 12))
-        if words.shape[1] != hidden or positions.shape[1] != hidden \
-                or f"encoder.layer.{layers - 1}.output.dense.weight" not in state:
-            raise MPNetUnsupported("weights do not match config.json")
-        if any(v.dtype != torch.float32 for v in state.values() if v.is_floating_point()):
-            raise MPNetUnsupported("weights are not float32")
+        if words.shape[1] != hidden or positions.shape[1] != hidden:
+            raise NativeUnsupported("weights do not match config.json")
+        check_native_state(torch, state, layers)
         eps = float(cfg["layer_norm_eps"])
-
-        def dense(n_in: int, n_out: int) -> Any:
-            return nn.Linear(n_in, n_out)
-
-        def norm() -> Any:
-            return nn.LayerNorm(hidden, eps=eps)
-
         tables = {
             "word_embeddings": nn.Embedding.from_pretrained(words, freeze=True),
             "position_embeddings": nn.Embedding.from_pretrained(positions, freeze=True),
         }
         with torch.device("meta"):
             root = nn.ModuleDict({
-                "embeddings": nn.ModuleDict({**tables, "LayerNorm": norm()}),
+                "embeddings": nn.ModuleDict({
+                    **tables, "LayerNorm": nn.LayerNorm(hidden, eps=eps),
+                }),
                 "encoder": nn.ModuleDict({
                     "relative_attention_bias": nn.Embedding.from_pretrained(
                         torch.empty(bias.shape), freeze=True),
@@ -70,24 +68,17 @@ class NativeMPNet:
                         nn.ModuleDict({
                             "attention": nn.ModuleDict({
                                 "attn": nn.ModuleDict({
-                                    name: dense(hidden, hidden) for name in ("q", "k", "v", "o")
+                                    name: nn.Linear(hidden, hidden) for name in "qkvo"
                                 }),
-                                "LayerNorm": norm(),
+                                "LayerNorm": nn.LayerNorm(hidden, eps=eps),
                             }),
-                            "intermediate": nn.ModuleDict({"dense": dense(hidden, inter)}),
-                            "output": nn.ModuleDict({"dense": dense(inter, hidden),
-                                                     "LayerNorm": norm()}),
+                            **feed_forward_modules(nn, hidden, inter, eps),
                         })
                         for _ in range(layers)
                     ]),
                 }),
             })
-        wanted = root.state_dict().keys()
-        try:
-            root.load_state_dict({k: state[k] for k in wanted}, strict=True, assign=True)
-        except (KeyError, RuntimeError) as exc:
-            raise MPNetUnsupported(f"weights do not fit the config ({exc})") from exc
-        root.eval()
+        assign_state(root, state)
         self.torch = torch
         self.model = root
         self.heads = int(cfg["num_attention_heads"])
@@ -138,6 +129,5 @@ class NativeMPNet:
             )
             ctx = ctx.transpose(1, 2).reshape(batch, length, heads * size)
             x = layer["attention"]["LayerNorm"](attn["o"](ctx) + x)
-            mid = F.gelu(layer["intermediate"]["dense"](x))
-            x = layer["output"]["LayerNorm"](layer["output"]["dense"](mid) + x)
+            x = feed_forward(layer, x, F.gelu)
         return x

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 CACHE_ENV = "QUALIFY_MODEL_CACHE"
 IDENTITY_FILE = "qualify_model.json"  # the same name extractors.models reads
-NEEDED_SUFFIXES = (
+NEEDED_FILES = (
     "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
     "special_tokens_map.json", "vocab.txt",
 )
@@ -93,15 +93,6 @@ def piece_files(model: SplitModel) -> list[Path]:
     return pieces
 
 
-def installed(model: SplitModel) -> bool:
-    """Are all pieces installed (cheap: metadata only)?"""
-    try:
-        piece_files(model)
-    except PackageMissing:
-        return False
-    return True
-
-
 _LOCK = threading.Lock()
 
 
@@ -136,7 +127,7 @@ def assemble(pieces: list[Path], model: SplitModel, root: Path) -> Path:
                 for info in archive.infolist():
                     parts = Path(info.filename).parts
                     # top-level files only: the pooling config and Windows leftovers are skipped
-                    if len(parts) == 2 and parts[1] in NEEDED_SUFFIXES:
+                    if len(parts) == 2 and parts[1] in NEEDED_FILES:
                         with archive.open(info) as src, (staging / parts[1]).open("wb") as dst:
                             shutil.copyfileobj(src, dst, 1 << 20)  # the CRC is checked at EOF
             (staging / IDENTITY_FILE).write_text(

@@ -13,8 +13,8 @@ once), which lets the hybrid both add sentences the rules missed and drop rule f
 model is sure are not about their dimension.
 
 The encoder is all-mpnet-base-v2 (from its PyPI packages, extractors/packaged.py); its lower
-four layers stay as pretrained, which trains about a third faster (chosen for time: tuning
-all twelve was not tried). A classifier
+four layers stay as pretrained, which spares their backward pass (chosen for time: tuning all
+twelve was not tried). A classifier
 made on MiniLM (base_model in tuned.json) still loads and runs on the MiniLM package.
 
 Retrain the shipped adapters:  python -m extractors.tuned train     (about 35 minutes, 2 cores,
@@ -274,11 +274,7 @@ def _load(folder: Path, model_dir: str | Path | None = None) -> TunedClassifier:
     def adapt(state: dict[str, Any]) -> dict[str, Any]:
         return merge_adapters(state, tensors, meta)
 
-    # int8 (QUALIFY_MODEL_QUANTIZE) only for BERT encoders: measured on batches 20-22, it keeps
-    # the MiniLM classifier (21 of 24 paraphrases) but wrecks the MPNet one (F1 0.837 -> 0.002:
-    # every score collapses under the veto threshold), so MPNet always runs in fp32.
-    quantize = quantize_default() and _model_type(base) == "bert"
-    embedder = Embedder(base, quantize=quantize, adapter=adapt)
+    embedder = Embedder(base, quantize=quantize_default(), adapter=adapt)  # int8: BERT only
     if embedder.dim != meta.dim:
         raise TunedError(
             f"the tuned classifier was trained for dim {meta.dim}, the model has "
